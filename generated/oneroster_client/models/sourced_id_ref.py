@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="SourcedIdRef")
+
+
+@_attrs_define
+class SourcedIdRef:
+    """Reference by sourcedId only, as TimeBack writes it (TB-OCT). **Decision:** OneRoster 1.2
+    requires a full GUIDRef (href, sourcedId, type) here; TimeBack's write schemas take only the
+    sourcedId.
+
+    """
+
+    sourced_id: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        sourced_id = self.sourced_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "sourcedId": sourced_id,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        sourced_id = d.pop("sourcedId")
+
+        sourced_id_ref = cls(
+            sourced_id=sourced_id,
+        )
+
+        sourced_id_ref.additional_properties = d
+        return sourced_id_ref
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,96 @@
+"""Sessions of the OneRoster contract kit.
+
+`nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests.
+Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance.
+Arguments after `--` go to the underlying command.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "typecheck", "spec", "regen_check", "tests"]
+nox.options.error_on_missing_interpreters = True
+
+HAND_WRITTEN = ["src", "scripts", "tests", "contract_tests", "noxfile.py"]
+
+
+def install(session: nox.Session, extras: str = "dev") -> None:
+    """The generated SDK (its own distribution) and the kit with pinned extras, both editable."""
+    session.install("-e", "generated", "-e", f".[{extras}]")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and format check on hand-written code (generated/ is formatted by regen)."""
+    session.install("ruff==0.17.6")
+    session.run("ruff", "check", *HAND_WRITTEN)
+    session.run("ruff", "format", "--check", *HAND_WRITTEN)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the kit, the scripts and the generated package."""
+    install(session)
+    session.run("mypy", "src", "scripts", "noxfile.py")
+    session.run("mypy", "--strict", "generated/oneroster_client")
+
+
+@nox.session
+def spec(session: nox.Session) -> None:
+    """openapi-spec-validator plus the project's own rules on openapi.yaml."""
+    install(session)
+    session.run("python", "scripts/lint_spec.py", *session.posargs)
+
+
+@nox.session
+def regen(session: nox.Session) -> None:
+    """Regenerate generated/ from openapi.yaml (the only way generated/ changes)."""
+    install(session)
+    session.run("python", "scripts/regenerate.py", *session.posargs)
+
+
+@nox.session(name="regen_check")
+def regen_check(session: nox.Session) -> None:
+    """Fail when generated/ differs from a fresh generation (drift)."""
+    install(session)
+    session.run("python", "scripts/regenerate.py", "--check")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole pytest suite: unit, contract and end-to-end tests on loopback."""
+    install(session)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Run the reference server in the foreground (arguments after -- are passed on)."""
+    install(session, "server")
+    session.run("oneroster-reference-server", *session.posargs)
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """The conformance suite; with no --base-url it checks the embedded reference server."""
+    install(session, "conformance")
+    session.run("oneroster-conformance", *session.posargs)
+
+
+@nox.session(name="bench_server")
+def bench_server(session: nox.Session) -> None:
+    install(session)
+    session.run("python", "scripts/bench_server.py", *session.posargs)
+
+
+@nox.session(name="bench_client")
+def bench_client(session: nox.Session) -> None:
+    install(session)
+    session.run("python", "scripts/bench_client.py", *session.posargs)
+
+
+@nox.session(name="bench_conformance")
+def bench_conformance(session: nox.Session) -> None:
+    install(session)
+    session.run("python", "scripts/bench_conformance.py", *session.posargs)
