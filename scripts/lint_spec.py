@@ -83,9 +83,7 @@ def check_operations(document: dict[str, Any]) -> Iterator[str]:
                 yield from _check_media(document, f"{where} request", body.get("content", {}), "request-example")
             for status, response in operation.get("responses", {}).items():
                 response = _resolve(document, response)
-                yield from _check_media(
-                    document, f"{where} {status}", response.get("content", {}), "response-example"
-                )
+                yield from _check_media(document, f"{where} {status}", response.get("content", {}), "response-example")
 
 
 def _walk_nodes(node: yaml.Node, trail: str) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
@@ -105,7 +103,7 @@ def check_source(text: str) -> Iterator[str]:
         return
     for trail, key, value in _walk_nodes(root, ""):
         if key.value == "nullable":
-            yield f"no-nullable at {trail} (line {key.start_mark.line + 1}): use type: [X, \"null\"]"
+            yield f'no-nullable at {trail} (line {key.start_mark.line + 1}): use type: [X, "null"]'
         if key.value == "enum" and isinstance(value, yaml.SequenceNode):
             for item in value.value:
                 if not isinstance(item, yaml.ScalarNode) or item.style not in ('"', "'"):
