@@ -60,6 +60,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = ImsxStatusInfo.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = ImsxStatusInfo.from_dict(response.json())
 
