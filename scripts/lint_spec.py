@@ -113,7 +113,10 @@ def check_source(text: str) -> Iterator[str]:
 
 def lint(spec: Path) -> list[str]:
     problems: list[str] = []
-    document, _ = read_from_filename(str(spec))
+    try:
+        document, _ = read_from_filename(str(spec))
+    except (OSError, yaml.YAMLError) as exc:
+        return [f"unreadable: {exc}"]
     try:
         validate(document)
     except Exception as exc:  # the validator's own error types vary by version; report any
