@@ -1,0 +1,96 @@
+"""The shared validators report violations by field and rule, straight from openapi.yaml."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from oneroster_kit.contract import UnknownOperationError, operation, operations
+
+VALID_RESULT: dict[str, Any] = {
+    "result": {
+        "status": "active",
+        "lineItem": {"sourcedId": "li-1"},
+        "student": {"sourcedId": "stu-1"},
+        "scoreStatus": "fully graded",
+        "scoreDate": "2026-11-20T14:30:00Z",
+    }
+}
+
+
+def test_both_operations_are_read_from_the_spec() -> None:
+    assert set(operations()) == {"putResult", "updateClass"}
+    put_result = operation("putResult")
+    assert put_result.method == "PUT"
+    assert put_result.path == "/ims/oneroster/gradebook/v1p2/results/{sourcedId}"
+    assert put_result.documented_statuses == [200, 201, 400, 401, 403, 404, 413, 422, 429, 500]
+    assert put_result.scopes == ["https://purl.imsglobal.org/spec/or/v1p1/scope/gradebook.createput"]
+    assert "Retry-After" in put_result.response_headers(429)
+
+
+def test_unknown_operation_names_the_known_ones() -> None:
+    with pytest.raises(UnknownOperationError, match="known: putResult, updateClass"):
+        operation("deleteResult")
+
+
+def test_a_valid_body_has_no_violations() -> None:
+    assert operation("putResult").request_validator.violations(VALID_RESULT) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("scoreStatus", "graded", "result.scoreStatus: 'graded' is not one of ['exempt', 'fully graded',"),
+        ("scoreDate", "yesterday", "result.scoreDate: 'yesterday' is not a 'date-time'"),
+        ("score", "12", "result.score: '12' is not of type 'number', 'null'"),
+        ("class", {"href": "x"}, "result.class: 'sourcedId' is a required property"),
+        ("inProgress", "yes", "result.inProgress: 'yes' is not one of ['true', 'false']"),
+        ("learningObjectiveSet", [{"source": "x"}], "result.learningObjectiveSet[0]: 'learningObjectiveResults' is"),
+    ],
+)
+def test_violations_name_the_field_and_the_rule(field: str, value: Any, expected: str) -> None:
+    body = copy.deepcopy(VALID_RESULT)
+    body["result"][field] = value
+
+    (violation,) = operation("putResult").request_validator.violations(body)
+
+    assert str(violation).startswith(expected)
+
+
+def test_missing_required_field_is_reported_at_its_parent() -> None:
+    body = copy.deepcopy(VALID_RESULT)
+    del body["result"]["student"]
+
+    (violation,) = operation("putResult").request_validator.violations(body)
+
+    assert (violation.location, violation.rule) == ("result", "required")
+    assert violation.message == "'student' is a required property"
+
+
+def test_response_formats_are_really_checked() -> None:
+    validator = operation("updateClass").response_validator(200)
+    assert validator is not None
+    ref = {"href": "not a uri", "sourcedId": "c", "type": "course"}
+    body = {
+        "sourcedId": "c-1",
+        "status": "active",
+        "dateLastModified": "2026-11-20",
+        "title": "t",
+        "classCode": None,
+        "classType": "homeroom",
+        "location": None,
+        "course": ref,
+        "school": None,
+        "terms": [],
+    }
+
+    assert [str(v) for v in validator.violations(body)] == [
+        "course.href: 'not a uri' is not a 'uri'",
+        "dateLastModified: '2026-11-20' is not a 'date-time'",
+    ]
+
+
+def test_undocumented_status_has_no_validator() -> None:
+    assert operation("updateClass").response_validator(418) is None
