@@ -1,0 +1,123 @@
+"""`oneroster-reference-server`: serve the reference server with uvicorn.
+
+Prints one JSON line on stdout when it accepts connections:
+`{"event": "ready", "base_url": ..., "token_url": ..., "class_ids": [...]}`, then logs one line per
+request on stderr. Stops cleanly on SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from oneroster_kit.server.app import ReferenceApp, ServerSettings
+from oneroster_kit.server.documents import class_document
+from oneroster_kit.server.faults import FAULTS, UnknownFaultError, apply_faults
+from oneroster_kit.server.seed import DEFAULT_SEED, SeedError, load_seed
+from oneroster_kit.server.storage import StorageError, Store
+
+__all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "main"]
+
+DEFAULT_CLIENT_ID = "oneroster-local"
+DEFAULT_CLIENT_SECRET = "oneroster-local-secret"  # for local use only; set your own anywhere else
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oneroster-reference-server",
+        description="Reference server for the two OneRoster write operations of openapi.yaml.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (0 = a free port; default 8000)")
+    parser.add_argument("--db", default="oneroster-reference.db", help="SQLite file (created when missing)")
+    parser.add_argument("--seed", type=Path, help=f"seed file for a new database (default: {DEFAULT_SEED.name})")
+    parser.add_argument(
+        "--client-id",
+        default=os.environ.get("ONEROSTER_CLIENT_ID", DEFAULT_CLIENT_ID),
+        help=f"OAuth2 client id (env ONEROSTER_CLIENT_ID; default {DEFAULT_CLIENT_ID})",
+    )
+    parser.add_argument(
+        "--client-secret",
+        default=os.environ.get("ONEROSTER_CLIENT_SECRET", DEFAULT_CLIENT_SECRET),
+        help=f"OAuth2 client secret (env ONEROSTER_CLIENT_SECRET; default {DEFAULT_CLIENT_SECRET})",
+    )
+    parser.add_argument("--token-ttl", type=int, default=3600, help="token lifetime in seconds (default 3600)")
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="start with a named fault (repeatable); known: " + (", ".join(sorted(FAULTS)) or "none"),
+    )
+    parser.add_argument("--fsync", action="store_true", help="synchronous=FULL: survive power loss, not only crashes")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.token_ttl < 1:
+        parser.error("--token-ttl must be at least 1 second")
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be from 0 to 65535")
+    if not args.client_id or not args.client_secret:
+        parser.error("--client-id and --client-secret must not be empty")
+    try:
+        seed = load_seed(args.seed or DEFAULT_SEED)
+        store = Store(Path(args.db), durable=args.fsync)
+        if store.is_new or args.seed is not None:
+            store.add_seed(seed.objects, [(sid, functools.partial(class_document, doc)) for sid, doc in seed.classes])
+        app = apply_faults(
+            ReferenceApp(store, ServerSettings(args.client_id, args.client_secret, args.token_ttl)), args.fault
+        )
+    except (SeedError, StorageError, UnknownFaultError) as error:
+        print(f"oneroster-reference-server: error: {error}", file=sys.stderr)
+        return 2
+    try:
+        sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((args.host, args.port))
+    except OSError as error:
+        print(f"oneroster-reference-server: error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 2
+    port = sock.getsockname()[1]
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    base_url = f"http://{host}:{port}"
+    ready = {
+        "event": "ready",
+        "base_url": base_url,
+        "token_url": base_url + "/oauth2/token",
+        "class_ids": store.class_ids(),
+    }
+    config = uvicorn.Config(app, lifespan="off", access_log=False, log_level="warning", timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    try:
+        asyncio.run(_serve(server, sock, json.dumps(ready)))
+    finally:
+        store.close()
+    return 0
+
+
+async def _serve(server: uvicorn.Server, sock: socket.socket, ready_line: str) -> None:
+    async def announce() -> None:
+        while not server.started:
+            if server.should_exit:
+                return
+            await asyncio.sleep(0.01)
+        print(ready_line, flush=True)
+
+    announcer = asyncio.create_task(announce())
+    await server.serve(sockets=[sock])
+    announcer.cancel()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,232 @@
+"""The ASGI application of the reference server.
+
+Routes come from `openapi.yaml` (every operation's path template, matched on the raw, still
+percent-encoded path so that an id may contain an encoded `/`), plus `POST /oauth2/token`.
+Each operation request goes through the same gates, in this order, each with its documented
+status and an imsx_StatusInfo body that names what is wrong: 404 unknown path, 405 wrong method
+(with `Allow`), 401 token, 403 scope, 413 size, 400 unreadable body, 422 schema or rule, then the
+operation itself (404 for an unknown class). Any exception past those gates is a server bug:
+it is logged with `UNHANDLED` and answered 500 (imsx) so the process never drops a connection.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sys
+import time
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TextIO
+from urllib.parse import unquote_to_bytes
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
+
+from oneroster_kit.contract import Operation, operations
+from oneroster_kit.server.auth import BearerError, TokenIssuer
+from oneroster_kit.server.documents import merge_class, render_class, result_document
+from oneroster_kit.server.errors import imsx_response
+from oneroster_kit.server.jsondoc import BodyError, parse_body
+from oneroster_kit.server.requestbody import BodyTooLargeError, media_type_problem, read_limited
+from oneroster_kit.server.schemawalk import project
+from oneroster_kit.server.storage import Store
+from oneroster_kit.server.token_endpoint import TokenEndpoint
+
+__all__ = ["MAX_BODY_BYTES", "TOKEN_PATH", "ReferenceApp", "ServerSettings"]
+
+MAX_BODY_BYTES = 1_048_576  # the limit the spec documents for 413
+TOKEN_PATH = "/oauth2/token"
+_MAX_DESCRIBED = 5  # violations spelled out in imsx_description (all are in imsx_error_details)
+_MAX_MESSAGE = 300
+_HOST = re.compile(r"(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    client_id: str
+    client_secret: str
+    token_ttl: int
+
+
+Handler = Callable[[Request, str, Any], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class _Route:
+    pattern: re.Pattern[bytes]
+    operation: Operation
+    handler: Handler
+
+
+def _path_regex(template: str) -> re.Pattern[bytes]:
+    parts = re.split(r"\{([^}]+)\}", template)
+    regex = "".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>[^/]+)" for index, part in enumerate(parts))
+    return re.compile(regex.encode("ascii"))
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+
+
+class ReferenceApp:
+    """ASGI app: both operations of the spec and the token endpoint, backed by `Store`."""
+
+    def __init__(self, store: Store, settings: ServerSettings, log: TextIO | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self._log = log if log is not None else sys.stderr
+        self._issuer = TokenIssuer(store.token_key, settings.client_id)
+        specified = operations()
+        handlers: dict[str, Handler] = {"putResult": self._put_result, "updateClass": self._update_class}
+        missing = sorted(set(specified) - set(handlers))
+        if missing:
+            raise RuntimeError(f"the spec has operations this server does not implement: {missing}")
+        self._routes = [_Route(_path_regex(op.path), op, handlers[op.operation_id]) for op in specified.values()]
+        all_scopes = tuple(dict.fromkeys(scope for op in specified.values() for scope in op.scopes))
+        self._token = TokenEndpoint(self._issuer, settings.client_secret, all_scopes, settings.token_ttl)
+        self._counter = itertools.count(1)
+        self.unhandled = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        started = time.perf_counter()
+        status = 0
+
+        async def send_capturing(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        request = Request(scope, receive)
+        try:
+            response = await self._dispatch(request)
+        except Exception:
+            self.unhandled += 1
+            self._log.write(f"UNHANDLED {scope['method']} {scope['path']!r}\n{traceback.format_exc()}")
+            response = imsx_response(500, "Internal server error.")
+        await response(scope, receive, send_capturing)
+        self._log_line(scope, status, started)
+
+    def _log_line(self, scope: Scope, status: int, started: float) -> None:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        raw = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+        path = raw.decode("ascii", "backslashreplace")
+        if len(path) > 200:
+            path = path[:200] + "..."
+        stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        client = scope.get("client") or ("-", 0)
+        number = next(self._counter)
+        self._log.write(
+            f"{stamp} #{number} {client[0]}:{client[1]} {scope['method']} {path} {status} {elapsed_ms:.2f}ms\n"
+        )
+
+    @staticmethod
+    async def _lifespan(receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _dispatch(self, request: Request) -> Response:
+        raw_path: bytes = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
+        if raw_path == TOKEN_PATH.encode("ascii"):
+            return await self._token(request)
+        for route in self._routes:
+            match = route.pattern.fullmatch(raw_path)
+            if match is not None:
+                return await self._operation(request, route, match)
+        return imsx_response(404, f"No operation at {raw_path[:200].decode('ascii', 'backslashreplace')}.")
+
+    async def _operation(self, request: Request, route: _Route, match: re.Match[bytes]) -> Response:
+        op = route.operation
+        if request.method != op.method:
+            return imsx_response(
+                405,
+                f"Method {request.method} is not allowed on {op.path}; allowed: {op.method}.",
+                headers={"Allow": op.method},
+            )
+        try:
+            claims = self._issuer.verify(request.headers.get("authorization"))
+        except BearerError as error:
+            challenge = 'Bearer realm="oneroster"'
+            if not error.missing:
+                challenge += f', error="invalid_token", error_description="{error}"'
+            return imsx_response(401, str(error), headers={"WWW-Authenticate": challenge})
+        lacking = [scope for scope in op.scopes if scope not in claims.scopes]
+        if lacking:
+            needed = " ".join(op.scopes)
+            return imsx_response(
+                403,
+                f"The token lacks the scope {' '.join(lacking)}.",
+                headers={"WWW-Authenticate": f'Bearer realm="oneroster", error="insufficient_scope", scope="{needed}"'},
+            )
+        try:
+            raw_id = unquote_to_bytes(match.group("sourcedId"))
+            sourced_id = raw_id.decode("utf-8")
+        except UnicodeDecodeError:
+            return imsx_response(400, "Path sourcedId is not valid UTF-8 once percent-decoded.")
+        problem = media_type_problem(request.headers.get("content-type"), "application/json", utf8_only=True)
+        try:
+            if problem is None:
+                raw = await read_limited(request, MAX_BODY_BYTES)
+            else:
+                await read_limited(request, MAX_BODY_BYTES)  # a body too large still answers 413
+        except BodyTooLargeError as error:
+            return imsx_response(413, str(error))
+        if problem is not None:
+            return imsx_response(400, problem)
+        try:
+            document = parse_body(raw)
+        except BodyError as error:
+            return imsx_response(400, str(error))
+        violations = op.request_validator.violations(document)
+        if violations:
+            return self._unprocessable([(v.location, v.message) for v in violations])
+        return await route.handler(request, sourced_id, project(op.components, op.request_validator.schema, document))
+
+    @staticmethod
+    def _unprocessable(problems: list[tuple[str, str]]) -> Response:
+        details = [{"field": field, "message": _shorten(message)} for field, message in problems]
+        described = "; ".join(f"{entry['field']}: {entry['message']}" for entry in details[:_MAX_DESCRIBED])
+        if len(details) > _MAX_DESCRIBED:
+            described += f"; and {len(details) - _MAX_DESCRIBED} more (see imsx_error_details)"
+        return imsx_response(422, described, details)
+
+    async def _put_result(self, request: Request, sourced_id: str, document: Any) -> Response:
+        result = document["result"]
+        if "sourcedId" in result and result["sourcedId"] != sourced_id:
+            return self._unprocessable(
+                [("result.sourcedId", f"{result['sourcedId']!r} differs from the path sourcedId {sourced_id!r}")]
+            )
+        stored = self.store.put_result(sourced_id, lambda stamp: result_document(sourced_id, result, stamp))
+        return Response(b'{"result":' + stored.encode("ascii") + b"}", 201, media_type="application/json")
+
+    async def _update_class(self, request: Request, sourced_id: str, document: Any) -> Response:
+        update = document["class"]
+        stored = self.store.update_class(sourced_id, lambda old, stamp: merge_class(old, update, stamp))
+        if stored is None:
+            return imsx_response(404, f"Class not found: {sourced_id!r}.")
+        body = render_class(stored, _base_url(request))
+        return Response(body.encode("ascii"), 200, media_type="application/json")
+
+
+def _base_url(request: Request) -> str:
+    """scheme://host[:port] of the request (a malformed Host header falls back to the socket's address)."""
+    scope = request.scope
+    host = request.headers.get("host", "")
+    if not _HOST.fullmatch(host):
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}"

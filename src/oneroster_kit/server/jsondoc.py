@@ -1,0 +1,102 @@
+"""Reading request bodies as JSON and writing stored documents back, numbers kept exactly.
+
+Bodies are parsed with every number as a `Decimal`, so a score of `87.50`, `1e400` or a
+40-digit integer is stored and echoed as the same number (a float would round or overflow),
+and encoded back to JSON text by `encode`, which writes a `Decimal` as its own digits. Anything
+that is not one readable JSON document raises `BodyError` with a sentence that says why (the
+server answers 400 with it).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["MAX_DEPTH", "BodyError", "encode", "loads_stored", "parse_body"]
+
+MAX_DEPTH = 64  # arrays/objects nested deeper than this are refused (400); documented in the README
+
+
+class BodyError(ValueError):
+    """The body cannot be read as one JSON document; the message says why."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise BodyError(f"Request body is not valid JSON: {name} is not a JSON value.")
+
+
+def parse_body(raw: bytes) -> Any:
+    """The JSON document in `raw` (UTF-8), numbers as Decimal; BodyError when unreadable."""
+    if not raw:
+        raise BodyError("Request body is empty; a JSON object is required.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BodyError(
+            f"Request body is not valid UTF-8: byte 0x{raw[error.start]:02x} at offset {error.start} ({error.reason})."
+        ) from None
+    if text.startswith("\ufeff"):
+        raise BodyError("Request body starts with a byte order mark (U+FEFF); send JSON without one.")
+    try:
+        value = json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise BodyError(
+            f"Request body is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}."
+        ) from None
+    except RecursionError:
+        raise BodyError(f"Request body is nested too deeply (the limit is {MAX_DEPTH} levels).") from None
+    _check_depth(value)
+    return value
+
+
+def _check_depth(value: Any) -> None:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            raise BodyError(f"Request body is nested too deeply: more than {MAX_DEPTH} levels of arrays/objects.")
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+
+
+def loads_stored(text: str) -> Any:
+    """A document this module encoded, numbers back as Decimal."""
+    return json.loads(text, parse_float=Decimal, parse_int=Decimal)
+
+
+_dump_string = json.JSONEncoder(ensure_ascii=True).encode
+
+
+def encode(value: Any) -> str:
+    """Compact JSON text, ASCII only (lone surrogates stay escaped), Decimals written as their digits."""
+    if isinstance(value, str):
+        return _dump_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_dump_string(key)}:{encode(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(encode(item) for item in value) + "]"
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def _decimal_text(value: Decimal) -> str:
+    if not value.is_finite():  # parse_body never yields these; refuse rather than write invalid JSON
+        raise ValueError(f"non-finite number {value} cannot be written as JSON")
+    return str(value)

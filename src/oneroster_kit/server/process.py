@@ -1,0 +1,160 @@
+"""`ReferenceServer`: the reference server as a real subprocess, for tests, the suite and benchmarks.
+
+    with ReferenceServer() as srv:          # free loopback port, fresh DB file in a temp dir
+        srv.base_url, srv.token_url, srv.client_id, srv.client_secret, srv.class_ids
+        srv.kill()                          # SIGKILL, like a crash
+        srv.restart()                       # same port, same database
+        srv.stop()
+
+The process's stdout and stderr (the ready line and one line per request) go to `srv.log_path`;
+`srv.log_text()` reads it, e.g. to show it when a test fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+__all__ = ["ReferenceServer", "ServerStartError"]
+
+_READY_TIMEOUT = 30.0
+
+
+class ServerStartError(RuntimeError):
+    """The server process exited or did not announce readiness; the message carries its log."""
+
+
+class ReferenceServer:
+    """One `oneroster-reference-server` subprocess on 127.0.0.1."""
+
+    def __init__(
+        self,
+        db_path: str | os.PathLike[str] | None = None,
+        seed: str | os.PathLike[str] | None = None,
+        faults: Iterable[str] = (),
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        token_ttl: int = 3600,
+        extra_args: Iterable[str] = (),
+    ) -> None:
+        self._tempdir = tempfile.TemporaryDirectory(prefix="oneroster-server-")
+        workdir = Path(self._tempdir.name)
+        self.db_path = Path(db_path) if db_path is not None else workdir / "reference.db"
+        self.seed = Path(seed) if seed is not None else None
+        self.faults = tuple(faults)
+        self.client_id = client_id or "oneroster-test-client"
+        self.client_secret = client_secret or secrets.token_urlsafe(24)
+        self.token_ttl = token_ttl
+        self.extra_args = tuple(extra_args)
+        self.log_path = workdir / "server.log"
+        self.port = 0
+        self.base_url = ""
+        self.token_url = ""
+        self.class_ids: list[str] = []
+        self._process: subprocess.Popen[bytes] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def start(self) -> ReferenceServer:
+        if self._process is not None and self._process.poll() is None:
+            raise RuntimeError("the server is already running")
+        command = [sys.executable, "-m", "oneroster_kit.server", "--host", "127.0.0.1", "--port", str(self.port)]
+        command += ["--db", str(self.db_path), "--token-ttl", str(self.token_ttl)]
+        if self.seed is not None:
+            command += ["--seed", str(self.seed)]
+        for fault in self.faults:
+            command += ["--fault", fault]
+        command += self.extra_args
+        # Credentials go through the environment, not argv (which other users can read).
+        env = {**os.environ, "ONEROSTER_CLIENT_ID": self.client_id, "ONEROSTER_CLIENT_SECRET": self.client_secret}
+        env["PYTHONUNBUFFERED"] = "1"
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with self.log_path.open("ab") as log:
+            self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        ready = self._wait_ready(offset)
+        self.base_url = ready["base_url"]
+        self.token_url = ready["token_url"]
+        self.class_ids = list(ready["class_ids"])
+        self.port = int(self.base_url.rsplit(":", 1)[1])
+        return self
+
+    def _wait_ready(self, offset: int) -> dict[str, Any]:
+        assert self._process is not None
+        deadline = time.monotonic() + _READY_TIMEOUT
+        while time.monotonic() < deadline:
+            with self.log_path.open("rb") as log:
+                log.seek(offset)
+                for line in log:
+                    if line.startswith(b'{"event": "ready"'):
+                        ready: dict[str, Any] = json.loads(line)
+                        return ready
+            if self._process.poll() is not None:
+                raise ServerStartError(
+                    f"the server exited with status {self._process.returncode} before it was ready:\n"
+                    + self.log_text(offset)
+                )
+            time.sleep(0.02)
+        self.kill()
+        raise ServerStartError(f"the server was not ready within {_READY_TIMEOUT} s:\n" + self.log_text(offset))
+
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise RuntimeError("the server has not been started")
+        return self._process.pid
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL the process (a crash: no shutdown, no flush) and reap it."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGKILL)
+            self._process.wait()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM and wait; SIGKILL if it has not exited within `timeout` seconds."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGTERM)
+            try:
+                self._process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self) -> ReferenceServer:
+        """Stop (if running) and start again on the same port with the same database."""
+        self.stop()
+        return self.start()
+
+    def log_text(self, offset: int = 0) -> str:
+        with contextlib.suppress(FileNotFoundError), self.log_path.open("rb") as log:
+            log.seek(offset)
+            return log.read().decode("utf-8", "replace")
+        return ""
+
+    def close(self) -> None:
+        self.stop()
+        self._tempdir.cleanup()
+
+    def __enter__(self) -> ReferenceServer:
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,148 @@
+"""SQLite storage of the reference server: one file, WAL, one `BEGIN IMMEDIATE` transaction per write.
+
+Documents are stored as the JSON text the server answers with (see `jsondoc.encode`), so a stored
+record is exactly what was acknowledged. `dateLastModified` comes from a clock kept in the same
+database and advanced inside each write transaction: max(now, last + 1 ms), so it strictly
+increases across concurrent writers, restarts and a wall clock that steps back.
+
+Durability: WAL with `synchronous=NORMAL` loses no committed transaction when the process dies
+(SIGKILL included); only an operating-system crash or power loss can drop the last commits.
+`durable=True` (`--fsync`) selects `synchronous=FULL` for that case too.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+__all__ = ["StorageError", "Store", "format_timestamp"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS results (sourced_id TEXT PRIMARY KEY, document TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS classes (sourced_id TEXT PRIMARY KEY, document TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS seed_objects (
+    kind TEXT NOT NULL, sourced_id TEXT NOT NULL, document TEXT NOT NULL, PRIMARY KEY (kind, sourced_id)
+) WITHOUT ROWID;
+"""
+_SCHEMA_VERSION = "1"
+
+
+class StorageError(RuntimeError):
+    """The database file cannot be used (wrong format, another schema version, not writable)."""
+
+
+def format_timestamp(epoch_ms: int) -> str:
+    """ISO 8601 UTC with milliseconds and `Z`, e.g. `2026-11-20T14:30:00.123Z`."""
+    moment = datetime.fromtimestamp(epoch_ms // 1000, UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{epoch_ms % 1000:03d}Z"
+
+
+class Store:
+    """The server's database. Safe to call from several threads (writes are serialised)."""
+
+    def __init__(self, path: Path, *, durable: bool = False) -> None:
+        self.path = path
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
+            mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if mode != "wal":
+                raise StorageError(f"{path}: SQLite refused WAL mode (journal_mode is {mode!r})")
+            self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as error:
+            raise StorageError(f"{path}: cannot open the database: {error}") from error
+        self._lock = threading.Lock()
+        with self.transaction() as db:
+            rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            version = rows.get("schema_version")
+            if version is not None and version != _SCHEMA_VERSION:
+                raise StorageError(f"{path}: schema version {version}, this server uses {_SCHEMA_VERSION}")
+            self.is_new = version is None
+            if self.is_new:
+                db.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [
+                        ("schema_version", _SCHEMA_VERSION),
+                        ("last_modified_ms", "0"),
+                        ("token_key", secrets.token_hex(32)),
+                    ],
+                )
+                rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        self.token_key = bytes.fromhex(rows["token_key"])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (`BEGIN IMMEDIATE`): committed on success, rolled back otherwise."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @staticmethod
+    def next_timestamp(db: sqlite3.Connection) -> str:
+        """The next dateLastModified (strictly after every earlier one); call inside `transaction`."""
+        last = int(db.execute("SELECT value FROM meta WHERE key = 'last_modified_ms'").fetchone()[0])
+        stamp = max(time.time_ns() // 1_000_000, last + 1)
+        db.execute("UPDATE meta SET value = ? WHERE key = 'last_modified_ms'", (str(stamp),))
+        return format_timestamp(stamp)
+
+    def put_result(self, sourced_id: str, build: Callable[[str], str]) -> str:
+        """Upsert the result document `build(dateLastModified)`; returns the stored text."""
+        with self.transaction() as db:
+            document = build(self.next_timestamp(db))
+            db.execute(
+                "INSERT INTO results (sourced_id, document) VALUES (?, ?) "
+                "ON CONFLICT (sourced_id) DO UPDATE SET document = excluded.document",
+                (sourced_id, document),
+            )
+        return document
+
+    def update_class(self, sourced_id: str, merge: Callable[[str, str], str]) -> str | None:
+        """Replace the class document by `merge(stored, dateLastModified)`; None when there is no such class."""
+        with self.transaction() as db:
+            row = db.execute("SELECT document FROM classes WHERE sourced_id = ?", (sourced_id,)).fetchone()
+            if row is None:
+                return None
+            document = merge(row[0], self.next_timestamp(db))
+            db.execute("UPDATE classes SET document = ? WHERE sourced_id = ?", (document, sourced_id))
+        return document
+
+    def add_seed(self, objects: list[tuple[str, str, str]], classes: list[tuple[str, Callable[[str], str]]]) -> int:
+        """Insert seed objects and classes that are not stored yet (never overwrites); returns classes added."""
+        added = 0
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO seed_objects (kind, sourced_id, document) VALUES (?, ?, ?)", objects)
+            for sourced_id, build in classes:
+                if db.execute("SELECT 1 FROM classes WHERE sourced_id = ?", (sourced_id,)).fetchone() is None:
+                    document = build(self.next_timestamp(db))
+                    db.execute("INSERT INTO classes (sourced_id, document) VALUES (?, ?)", (sourced_id, document))
+                    added += 1
+        return added
+
+    def get_result(self, sourced_id: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT document FROM results WHERE sourced_id = ?", (sourced_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def get_class(self, sourced_id: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT document FROM classes WHERE sourced_id = ?", (sourced_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def class_ids(self) -> list[str]:
+        with self._lock:
+            return [row[0] for row in self._db.execute("SELECT sourced_id FROM classes ORDER BY sourced_id")]
+
+    def close(self) -> None:
+        self._db.close()
