@@ -1,0 +1,67 @@
+"""The hand-written SDK layer over the generated `oneroster_client`.
+
+`generated/` stays exactly what openapi-python-client produces; this package adds what a team
+calling the live TimeBack API needs on top of it: OAuth2 client credentials (`auth`), retries
+(`retry`), typed errors (`errors`), presets and environment configuration (`environment`) and
+the two clients (`client`). Requests and responses are the generated attrs models.
+"""
+
+from oneroster_client.models.class_ import Class
+from oneroster_client.models.class_update import ClassUpdate
+from oneroster_client.models.result import Result
+from oneroster_client.models.result_input import ResultInput
+
+from oneroster_kit.sdk.auth import ClientCredentialsAuth
+from oneroster_kit.sdk.client import DEFAULT_TIMEOUT, AsyncOneRosterClient, OneRosterClient
+from oneroster_kit.sdk.environment import Credentials, Environment
+from oneroster_kit.sdk.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ForbiddenError,
+    NotFoundError,
+    OneRosterError,
+    PayloadTooLargeError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseValidationError,
+    ServerError,
+    SourcedIdMismatchError,
+    UnauthorizedError,
+    UnprocessableEntityError,
+)
+from oneroster_kit.sdk.retry import RetryConfig
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncOneRosterClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "Class",
+    "ClassUpdate",
+    "ClientCredentialsAuth",
+    "ConfigurationError",
+    "Credentials",
+    "Environment",
+    "ForbiddenError",
+    "NotFoundError",
+    "OneRosterClient",
+    "OneRosterError",
+    "PayloadTooLargeError",
+    "RateLimitError",
+    "RequestValidationError",
+    "ResponseValidationError",
+    "Result",
+    "ResultInput",
+    "RetryConfig",
+    "ServerError",
+    "SourcedIdMismatchError",
+    "UnauthorizedError",
+    "UnprocessableEntityError",
+]

@@ -1,0 +1,206 @@
+"""What one call means, independent of sync/async: the checks before sending, the reading after.
+
+Before sending: the path id must be non-empty; a body sourcedId must equal it; a plain mapping is
+validated against the spec (so the generated `from_dict` never sees bad data); in strict mode a
+generated model is validated too. After: a 2xx body is checked against the spec (unless turned
+off) and the generated model returned; anything else becomes the matching `APIStatusError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import httpx
+from oneroster_client.models.class_ import Class
+from oneroster_client.models.class_update import ClassUpdate
+from oneroster_client.models.put_class_request import PutClassRequest
+from oneroster_client.models.put_result_request import PutResultRequest
+from oneroster_client.models.put_result_response import PutResultResponse
+from oneroster_client.models.result import Result
+from oneroster_client.models.result_input import ResultInput
+from oneroster_client.types import Unset
+
+from oneroster_kit.contract import Operation, Violation, operation
+from oneroster_kit.sdk.errors import (
+    RequestValidationError,
+    ResponseValidationError,
+    SourcedIdMismatchError,
+    request_id_of,
+    status_error,
+)
+
+PUT_RESULT = "putResult"
+UPDATE_CLASS = "updateClass"
+
+# Raised by generated to_dict/from_dict on data they cannot handle; never let them escape.
+MODEL_ERRORS = (KeyError, ValueError, TypeError, AttributeError, IndexError)
+
+T = TypeVar("T")
+
+
+@dataclass
+class Outcome(Generic[T]):
+    """The answer to one call: raw parts plus what the generated parser made of it (if anything)."""
+
+    status_code: int
+    content: bytes
+    headers: httpx.Headers
+    parsed: T | object | None
+    parse_error: Exception | None = None
+
+
+def _check_path_id(operation_id: str, sourced_id: object) -> str:
+    if not isinstance(sourced_id, str) or not sourced_id:
+        raise RequestValidationError(
+            f"{operation_id}: sourced_id must be a non-empty string (path parameter sourcedId), got {sourced_id!r}",
+            operation_id=operation_id,
+        )
+    return sourced_id
+
+
+def _check_body_id(operation_id: str, location: str, path_id: str, body_id: object) -> None:
+    if body_id is None or isinstance(body_id, Unset):
+        return
+    if body_id != path_id:
+        raise SourcedIdMismatchError(operation_id=operation_id, location=location, path_id=path_id, body_id=body_id)
+
+
+def _refuse(op: Operation, violations: list[Violation], what: str) -> None:
+    if violations:
+        raise RequestValidationError(
+            f"{op.operation_id}: {what} breaks openapi.yaml, nothing was sent: "
+            + "; ".join(str(violation) for violation in violations),
+            operation_id=op.operation_id,
+            violations=violations,
+        )
+
+
+def prepare_result(
+    sourced_id: str, result: ResultInput | Result | Mapping[str, Any], *, strict: bool
+) -> PutResultRequest:
+    """The request body for putResult, or a RequestValidationError/SourcedIdMismatchError."""
+    op = operation(PUT_RESULT)
+    path_id = _check_path_id(PUT_RESULT, sourced_id)
+    if isinstance(result, Mapping):
+        _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.get("sourcedId"))
+        document = {"result": dict(result)}
+        _refuse(op, op.request_validator.violations(document), "the result")
+        try:
+            return PutResultRequest(result=ResultInput.from_dict(document["result"]))
+        except MODEL_ERRORS as exc:  # pragma: no cover - the spec check above should make this unreachable
+            raise RequestValidationError(f"{PUT_RESULT}: result not usable: {exc!r}", operation_id=PUT_RESULT) from exc
+    if isinstance(result, Result):  # a result read back from the API, sent again
+        _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.sourced_id)
+        result = ResultInput.from_dict(result.to_dict())
+    if not isinstance(result, ResultInput):
+        raise RequestValidationError(
+            f"{PUT_RESULT}: result must be a ResultInput, a Result or a mapping, got {type(result).__name__}",
+            operation_id=PUT_RESULT,
+        )
+    _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.sourced_id)
+    _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.additional_properties.get("sourcedId"))
+    if strict:
+        _refuse(op, op.request_validator.violations({"result": _to_dict(PUT_RESULT, result)}), "the result")
+    return PutResultRequest(result=result)
+
+
+def prepare_class(sourced_id: str, class_update: ClassUpdate | Mapping[str, Any], *, strict: bool) -> PutClassRequest:
+    """The request body for updateClass, or a RequestValidationError/SourcedIdMismatchError.
+
+    The class schema has no sourcedId (unknown members are ignored by the server), but a body
+    that names a different class is still a caller's mistake, so it is refused the same way.
+    """
+    op = operation(UPDATE_CLASS)
+    path_id = _check_path_id(UPDATE_CLASS, sourced_id)
+    if isinstance(class_update, Mapping):
+        _check_body_id(UPDATE_CLASS, "class.sourcedId", path_id, class_update.get("sourcedId"))
+        document = {"class": dict(class_update)}
+        _refuse(op, op.request_validator.violations(document), "the class update")
+        try:
+            return PutClassRequest(class_=ClassUpdate.from_dict(document["class"]))
+        except MODEL_ERRORS as exc:  # pragma: no cover - the spec check above should make this unreachable
+            raise RequestValidationError(
+                f"{UPDATE_CLASS}: class update not usable: {exc!r}", operation_id=UPDATE_CLASS
+            ) from exc
+    if not isinstance(class_update, ClassUpdate):
+        raise RequestValidationError(
+            f"{UPDATE_CLASS}: class_update must be a ClassUpdate or a mapping, got {type(class_update).__name__}",
+            operation_id=UPDATE_CLASS,
+        )
+    _check_body_id(UPDATE_CLASS, "class.sourcedId", path_id, class_update.additional_properties.get("sourcedId"))
+    if strict:
+        _refuse(
+            op, op.request_validator.violations({"class": _to_dict(UPDATE_CLASS, class_update)}), "the class update"
+        )
+    return PutClassRequest(class_=class_update)
+
+
+def _to_dict(operation_id: str, model: ResultInput | ClassUpdate) -> dict[str, Any]:
+    try:
+        return model.to_dict()
+    except MODEL_ERRORS as exc:
+        raise RequestValidationError(
+            f"{operation_id}: {type(model).__name__} cannot be serialised (a field has the wrong Python type): {exc!r}",
+            operation_id=operation_id,
+        ) from exc
+
+
+def interpret(op_id: str, outcome: Outcome[Any], *, validate: bool) -> Any:
+    """The generated model of a 2xx answer, or raise the error the answer stands for."""
+    if not 200 <= outcome.status_code < 300:
+        raise status_error(
+            operation_id=op_id,
+            status_code=outcome.status_code,
+            content=outcome.content,
+            headers=outcome.headers,
+            parsed=outcome.parsed,
+        )
+    op = operation(op_id)
+    expected: type[Any] = PutResultResponse if op_id == PUT_RESULT else Class
+    request_id = request_id_of(outcome.headers)
+    validator = op.response_validator(outcome.status_code)
+    if validator is None:
+        documented = ", ".join(str(code) for code in op.documented_statuses if code < 300)
+        raise ResponseValidationError(
+            operation_id=op_id,
+            status_code=outcome.status_code,
+            problem=f"has a status the spec does not document for {op_id} (documented: {documented})",
+            body=outcome.content[:500],
+            request_id=request_id,
+        )
+    parsed_ok = outcome.parse_error is None and isinstance(outcome.parsed, expected)
+    if validate or not parsed_ok:
+        try:
+            data = json.loads(outcome.content)
+        except ValueError:
+            raise ResponseValidationError(
+                operation_id=op_id,
+                status_code=outcome.status_code,
+                problem="body is not JSON",
+                body=outcome.content[:500],
+                request_id=request_id,
+            ) from outcome.parse_error
+        violations = validator.violations(data)
+        if violations:
+            raise ResponseValidationError(
+                operation_id=op_id,
+                status_code=outcome.status_code,
+                problem="body breaks openapi.yaml",
+                violations=violations,
+                body=data,
+                request_id=request_id,
+            ) from outcome.parse_error
+        if not parsed_ok:  # valid per the spec yet the generated parser failed: report it, never the raw error
+            raise ResponseValidationError(
+                operation_id=op_id,
+                status_code=outcome.status_code,
+                problem=f"could not be parsed into {expected.__name__}: {outcome.parse_error!r}",
+                body=data,
+                request_id=request_id,
+            ) from outcome.parse_error
+    if isinstance(outcome.parsed, PutResultResponse):
+        return outcome.parsed.result
+    return outcome.parsed
