@@ -1,0 +1,85 @@
+"""The catalogue of checks the suite makes: a stable name and the rule of the spec it enforces.
+
+Reports name a failure by check; this is where a reader learns what the check means. The
+schemathesis checks keep schemathesis's names; the semantic checks are this suite's own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CHECKS", "SCHEMATHESIS_CHECKS", "Check", "rule_of"]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    rule: str  # the rule of openapi.yaml the check enforces, in one sentence
+
+
+_ALL = [
+    # schemathesis (generated requests, every response checked)
+    Check("not_a_server_error", "No request may yield a 5xx: every bad input has a documented 4xx answer."),
+    Check("status_code_conformance", "Every status code answered is one the operation documents."),
+    Check("content_type_conformance", "Every response has the documented content type (application/json)."),
+    Check("response_headers_conformance", "Documented response headers are present and valid."),
+    Check(
+        "response_schema_conformance",
+        "Every response body matches the schema documented for its status (error bodies: ImsxStatusInfo).",
+    ),
+    Check("negative_data_rejection", "A request that breaks the request schema is refused with a 4xx."),
+    Check("positive_data_acceptance", "A request that satisfies the request schema is accepted (2xx)."),
+    Check("missing_required_header", "A request without the required Authorization header is refused (401)."),
+    Check("unsupported_method", "A method the path does not document answers 405 with an Allow header."),
+    Check("ignored_auth", "Both operations require a valid bearer token; a request without one answers 401."),
+    Check("use_after_free", "A deleted resource is not served again."),
+    Check("ensure_resource_availability", "A created resource can be used right away."),
+    Check("max_response_time", "Responses arrive within the configured time."),
+    Check("schemathesis_error", "The suite could generate and send the requests (no internal error)."),
+    # semantic checks of this suite
+    Check(
+        "result_echo",
+        "putResult: the response `result` carries back every field that was sent, equal (datetimes as "
+        "instants, numbers exactly), and its sourcedId equals the path id.",
+    ),
+    Check(
+        "result_upsert",
+        "putResult is an upsert: a PUT to a new id creates the result, a PUT of other values to the same "
+        "id replaces it, and repeating the same PUT gives the same result (only dateLastModified advances).",
+    ),
+    Check(
+        "class_merge",
+        "updateClass is a partial update: fields sent come back equal; fields not sent keep their values.",
+    ),
+    Check(
+        "class_unknown_404",
+        "updateClass on a class id that does not exist answers 404 (unknownobject, imsx body) "
+        "and does not create the class.",
+    ),
+    Check(
+        "date_last_modified",
+        "dateLastModified is set by the server (a value sent is ignored), is a valid date-time, and advances "
+        "on each write.",
+    ),
+    Check(
+        "body_sourcedid_mismatch",
+        "putResult with a body sourcedId that differs from the path answers 422 (invaliddata, imsx body).",
+    ),
+    Check("auth_missing_token", "A request without a bearer token answers 401 with an imsx body."),
+    Check("auth_malformed_token", "A request with a malformed or unknown bearer token answers 401 with an imsx body."),
+    Check("auth_expired_token", "A request with an expired bearer token answers 401 with an imsx body."),
+    Check("auth_scope", "A token without the operation's scope answers 403 (forbidden) with an imsx body."),
+    Check("suite_error", "The suite itself could run this check (connection and protocol errors land here)."),
+]
+
+CHECKS: dict[str, Check] = {check.name: check for check in _ALL}
+SCHEMATHESIS_CHECKS = frozenset(
+    name for name in CHECKS if not name.startswith(("result_", "class_", "date_", "body_", "auth_", "suite_"))
+)
+# A pseudo-name for --check: run the schemathesis test only.
+CHECKS["schemathesis"] = Check("schemathesis", "All schemathesis checks over generated requests.")
+
+
+def rule_of(name: str) -> str:
+    check = CHECKS.get(name)
+    return check.rule if check is not None else "(no rule recorded for this check)"

@@ -1,0 +1,106 @@
+"""Schema-guided comparison of what was sent with what came back.
+
+"Every field sent comes back equal" needs the spec to say which members are fields (unknown
+members are ignored by the contract), which strings are date-times (compared as instants) and
+where a request shape differs from the response shape (a SourcedIdRef sent, a GUIDRef returned:
+only the members sent are compared). Numbers compare exactly (87.5 is not 88; 1 equals 1.0);
+booleans are never numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from oneroster_kit.spec import load_spec
+
+__all__ = ["echo_mismatches", "json_equal", "parse_instant", "request_schema"]
+
+
+def _deref(node: Any) -> Any:
+    components = load_spec().get("components", {})
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = components
+        for part in node["$ref"].removeprefix("#/components/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def request_schema(operation_id: str) -> dict[str, Any]:
+    """The schema of the object inside the request wrapper (`result` / `class`)."""
+    from oneroster_kit.contract import operation
+
+    wrapper = _deref(operation(operation_id).request_validator.schema)
+    (member,) = wrapper["required"]
+    resolved: dict[str, Any] = _deref(wrapper["properties"][member])
+    return resolved
+
+
+def parse_instant(value: Any) -> datetime.datetime | None:
+    """An RFC 3339 date-time as an aware datetime, or None when it is not one."""
+    if not isinstance(value, str) or "T" not in value.upper():
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def echo_mismatches(schema: Any, sent: Any, got: Any, path: str) -> list[str]:
+    """How `got` fails to carry back `sent` (empty when it does)."""
+    schema = _deref(schema)
+    if isinstance(schema, dict) and "oneOf" in schema:
+        branches = [_deref(branch) for branch in schema["oneOf"]]
+        wanted = "null" if sent is None else None
+        chosen = next(
+            (b for b in branches if (b.get("type") == "null") == (wanted == "null")),
+            branches[0],
+        )
+        return echo_mismatches(chosen, sent, got, path)
+    if isinstance(sent, dict) and isinstance(schema, dict) and "properties" in schema:
+        if not isinstance(got, dict):
+            return [f"{path}: sent an object, got {_short(got)}"]
+        problems: list[str] = []
+        for key, value in sent.items():
+            if key not in schema["properties"]:
+                continue  # unknown members are ignored by the contract
+            if key not in got:
+                problems.append(f"{path}.{key}: sent {_short(value)}, not returned")
+            else:
+                problems.extend(echo_mismatches(schema["properties"][key], value, got[key], f"{path}.{key}"))
+        return problems
+    if isinstance(sent, list) and isinstance(schema, dict) and "items" in schema:
+        if not isinstance(got, list) or len(got) != len(sent):
+            return [f"{path}: sent {_short(sent)}, got {_short(got)}"]
+        problems = []
+        for index, (item_sent, item_got) in enumerate(zip(sent, got, strict=True)):
+            problems.extend(echo_mismatches(schema["items"], item_sent, item_got, f"{path}[{index}]"))
+        return problems
+    if isinstance(schema, dict) and schema.get("format") == "date-time" and isinstance(sent, str):
+        sent_at, got_at = parse_instant(sent), parse_instant(got)
+        if sent_at is not None:
+            if got_at is None or sent_at != got_at:
+                return [f"{path}: sent {sent!r}, got {_short(got)} (not the same instant)"]
+            return []
+    if not json_equal(sent, got):
+        return [f"{path}: sent {_short(sent)}, got {_short(got)}"]
+    return []

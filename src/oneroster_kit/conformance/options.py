@@ -1,0 +1,218 @@
+"""Command-line and environment options of `oneroster-conformance`, parsed into one value.
+
+Every option has an environment variable (`ONEROSTER_*`) so CI can configure a run without
+putting secrets on a command line; an explicit option wins over the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+__all__ = ["PROFILES", "Options", "Profile", "UsageError", "parse_options"]
+
+
+class UsageError(Exception):
+    """A usage or set-up problem; its message is one line saying what to fix (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How much each part of the suite generates."""
+
+    name: str
+    max_examples: int  # schemathesis fuzzing examples per operation
+    semantic_examples: int  # hypothesis examples per property-based semantic check
+
+
+PROFILES: dict[str, Profile] = {
+    "quick": Profile("quick", max_examples=30, semantic_examples=8),
+    "thorough": Profile("thorough", max_examples=300, semantic_examples=60),
+}
+
+AuthMode = Literal["token", "client_credentials", "embedded"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """A complete, validated description of one run (credentials are never printed)."""
+
+    base_url: str | None  # None: start the embedded reference server
+    token: str | None = field(default=None, repr=False)
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    token_url: str | None = None
+    class_ids: tuple[str, ...] = ()
+    profile: Profile = PROFILES["quick"]
+    max_examples: int | None = None
+    seed: int = 0
+    report_dir: Path | None = None
+    run_id: str = ""
+    checks: tuple[str, ...] = ()  # restrict to these checks (named in reports); empty = all
+    pytest_args: tuple[str, ...] = ()
+
+    @property
+    def fuzz_examples(self) -> int:
+        return self.max_examples if self.max_examples is not None else self.profile.max_examples
+
+    @property
+    def semantic_examples(self) -> int:
+        if self.max_examples is None:
+            return self.profile.semantic_examples
+        return max(1, min(self.max_examples, self.profile.semantic_examples * 4))
+
+    @property
+    def auth_mode(self) -> AuthMode:
+        if self.base_url is None:
+            return "embedded"
+        return "token" if self.token else "client_credentials"
+
+    @property
+    def result_prefix(self) -> str:
+        """Every result this run writes has a sourcedId starting with this."""
+        return f"conformance-{self.run_id}-"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oneroster-conformance",
+        description=(
+            "Check a OneRoster server against openapi.yaml. With no --base-url, the embedded reference "
+            "server is started on a free loopback port and checked. Exit codes: 0 conforms, 1 a check "
+            "failed, 2 usage or set-up error."
+        ),
+    )
+    target = parser.add_argument_group("target (environment variables in brackets)")
+    target.add_argument("--base-url", help="server root, e.g. https://api.example.org [ONEROSTER_BASE_URL]")
+    target.add_argument("--token", help="a bearer token to send as is [ONEROSTER_TOKEN]")
+    target.add_argument("--client-id", help="OAuth2 client id [ONEROSTER_CLIENT_ID]")
+    target.add_argument("--client-secret", help="OAuth2 client secret [ONEROSTER_CLIENT_SECRET]")
+    target.add_argument("--token-url", help="OAuth2 token endpoint [ONEROSTER_TOKEN_URL]")
+    target.add_argument(
+        "--class-id",
+        action="append",
+        default=None,
+        metavar="ID",
+        help="an existing class the suite may update; repeatable [ONEROSTER_CLASS_IDS, comma-separated]",
+    )
+    run = parser.add_argument_group("run")
+    run.add_argument("--profile", choices=sorted(PROFILES), help="quick (default) or thorough [ONEROSTER_PROFILE]")
+    run.add_argument("--max-examples", type=int, metavar="N", help="examples per operation and check")
+    run.add_argument("--seed", type=int, metavar="N", help="repeat a run exactly [ONEROSTER_SEED]")
+    run.add_argument("--report-dir", type=Path, metavar="DIR", help="write junit.xml, result.json and summary.md")
+    run.add_argument(
+        "--check",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="run only this check (repeatable; names as in the report, e.g. result_echo, schemathesis)",
+    )
+    run.add_argument("--pytest-arg", action="append", default=None, metavar="ARG", help=argparse.SUPPRESS)
+    return parser
+
+
+def _env_int(env: Mapping[str, str], name: str) -> int | None:
+    value = env.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise UsageError(f"{name}={value!r} is not an integer; set it to a whole number") from None
+
+
+def parse_options(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Options:
+    """Options from argv and the environment; raises UsageError (one line) for anything wrong."""
+    environ = os.environ if env is None else env
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its message
+        if exc.code == 0:
+            raise
+        raise UsageError("invalid command line; see `oneroster-conformance --help`") from None
+
+    def pick(value: str | None, name: str) -> str | None:
+        chosen = value if value is not None else environ.get(name)
+        return chosen if chosen else None
+
+    base_url = pick(args.base_url, "ONEROSTER_BASE_URL")
+    token = pick(args.token, "ONEROSTER_TOKEN")
+    client_id = pick(args.client_id, "ONEROSTER_CLIENT_ID")
+    client_secret = pick(args.client_secret, "ONEROSTER_CLIENT_SECRET")
+    token_url = pick(args.token_url, "ONEROSTER_TOKEN_URL")
+    if args.class_id is not None:
+        class_ids = tuple(part.strip() for value in args.class_id for part in value.split(",") if part.strip())
+    else:
+        class_ids = tuple(part.strip() for part in environ.get("ONEROSTER_CLASS_IDS", "").split(",") if part.strip())
+    profile_name = args.profile or environ.get("ONEROSTER_PROFILE") or "quick"
+    if profile_name not in PROFILES:
+        raise UsageError(f"unknown profile {profile_name!r}; use one of: {', '.join(sorted(PROFILES))}")
+    seed = args.seed if args.seed is not None else _env_int(environ, "ONEROSTER_SEED")
+    if args.max_examples is not None and args.max_examples < 1:
+        raise UsageError(f"--max-examples {args.max_examples} must be at least 1")
+    if seed is not None and not 0 <= seed < 2**63:
+        raise UsageError(f"--seed {seed} must be between 0 and 2**63-1")
+
+    if base_url is not None:
+        base_url = base_url.rstrip("/")
+        if not base_url.startswith(("http://", "https://")):
+            raise UsageError(f"--base-url {base_url!r} must start with http:// or https://")
+        if token is None:
+            missing = [
+                flag
+                for flag, value in (
+                    ("--client-id", client_id),
+                    ("--client-secret", client_secret),
+                    ("--token-url", token_url),
+                )
+                if value is None
+            ]
+            if missing:
+                raise UsageError(
+                    "a remote target needs --token (ONEROSTER_TOKEN) or all of --client-id, --client-secret, "
+                    f"--token-url (missing: {', '.join(missing)})"
+                )
+        if not class_ids:
+            raise UsageError(
+                "a remote target needs the ids of existing classes the suite may update: "
+                "--class-id ID (repeatable) or ONEROSTER_CLASS_IDS=id1,id2"
+            )
+    elif token is not None or client_id is not None or token_url is not None or class_ids:
+        raise UsageError(
+            "--token/--client-id/--token-url/--class-id describe a remote target; give --base-url too "
+            "(or none of them to check the embedded reference server)"
+        )
+
+    from oneroster_kit.conformance.checks import CHECKS
+
+    checks = tuple(args.check or ())
+    unknown = [name for name in checks if name not in CHECKS]
+    if unknown:
+        raise UsageError(f"unknown check {', '.join(unknown)}; known: {', '.join(sorted(CHECKS))}")
+
+    # Every run has a seed (printed in the reports) so any run can be repeated exactly; an explicit
+    # seed also fixes the run id, so the repeated run sends the very same requests.
+    run_id = f"s{seed}" if seed is not None else secrets.token_hex(4)
+    if seed is None:
+        seed = secrets.randbelow(2**32)
+    return Options(
+        base_url=base_url,
+        token=token,
+        client_id=client_id,
+        client_secret=client_secret,
+        token_url=token_url,
+        class_ids=class_ids,
+        profile=PROFILES[profile_name],
+        max_examples=args.max_examples,
+        seed=seed,
+        report_dir=args.report_dir,
+        run_id=run_id,
+        checks=checks,
+        pytest_args=tuple(args.pytest_arg or ()),
+    )

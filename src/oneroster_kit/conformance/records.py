@@ -1,0 +1,145 @@
+"""What a failed check reports: the check, the operation, the rule broken, the input, a curl.
+
+Semantic checks raise `CheckFailed`; schemathesis failures are converted with `from_failure_group`.
+Hypothesis re-raises the exception of the minimal failing example, so what reaches the report is
+the shrunk input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from oneroster_kit.conformance.checks import rule_of
+
+__all__ = ["CheckFailed", "FailureRecord", "SkipRecord", "records_from_exception", "redact"]
+
+_BEARER = re.compile(r"(?i)(authorization:\s*)(bearer\s+)?[^'\"\s]+(\s*\[filtered\])?")
+
+
+def redact(text: str) -> str:
+    """Hide every Authorization value in a command line or message."""
+    return _BEARER.sub(lambda m: m.group(1) + "Bearer [REDACTED]", text)
+
+
+@dataclass
+class FailureRecord:
+    check: str
+    operation: str  # operationId, or "METHOD /path" for a schemathesis failure
+    rule: str
+    message: str
+    input: Any = None
+    curl: str | None = None
+    test: str = ""
+    code: str | None = None  # schemathesis failure code (e.g. ST108)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SkipRecord:
+    test: str
+    reason: str
+
+
+class CheckFailed(AssertionError):
+    """A semantic check failed; carries everything the report needs."""
+
+    def __init__(
+        self,
+        check: str,
+        operation: str,
+        message: str,
+        *,
+        input: Any = None,
+        curl: str | None = None,
+    ) -> None:
+        self.record = FailureRecord(
+            check=check,
+            operation=operation,
+            rule=rule_of(check),
+            message=message,
+            input=input,
+            curl=redact(curl) if curl else None,
+        )
+        shown = json.dumps(input, ensure_ascii=False)[:2000] if input is not None else "(none)"
+        super().__init__(
+            f"[{check}] {operation}: {message}\n  rule: {self.record.rule}\n  input: {shown}\n"
+            f"  reproduce: {self.record.curl or '(no request)'}"
+        )
+
+
+@dataclass
+class _Attached:
+    """What the schemathesis test attaches to a FailureGroup: the case it failed on."""
+
+    operation: str
+    body: Any
+    curl: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+ATTACHED = "_conformance_case"
+
+
+def attach(exc: BaseExceptionGroup[Any], operation: str, body: Any, curl: str) -> None:
+    """Tag each failure of a schemathesis FailureGroup with its case (the group itself gets re-wrapped)."""
+    attached = _Attached(operation, body, redact(curl))
+    for failure in exc.exceptions:
+        setattr(failure, ATTACHED, attached)
+
+
+def _failure_check(failure: BaseException) -> str:
+    checks = getattr(type(failure), "checks", ())
+    if checks:
+        return str(checks[0])
+    return "schemathesis_error"
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        found: list[BaseException] = []
+        for sub in exc.exceptions:
+            found.extend(_leaves(sub))
+        return found
+    return [exc]
+
+
+def records_from_exception(exc: BaseException, test: str) -> list[FailureRecord]:
+    """Every failure record carried by an exception raised from a test (possibly grouped)."""
+    records: list[FailureRecord] = []
+    for leaf in _leaves(exc):
+        if isinstance(leaf, CheckFailed):
+            records.append(FailureRecord(**{**leaf.record.as_dict(), "test": test}))
+            continue
+        attached = getattr(leaf, ATTACHED, None)
+        if isinstance(attached, _Attached):
+            check = _failure_check(leaf)
+            title = getattr(leaf, "title", type(leaf).__name__)
+            message = getattr(leaf, "message", str(leaf))
+            records.append(
+                FailureRecord(
+                    check=check,
+                    operation=attached.operation,
+                    rule=rule_of(check),
+                    message=f"{title}: {message}".strip(),
+                    input=attached.body,
+                    curl=attached.curl,
+                    test=test,
+                    code=getattr(leaf, "code", None),
+                )
+            )
+            continue
+        records.append(
+            FailureRecord(
+                check="suite_error",
+                operation="(suite)",
+                rule=rule_of("suite_error"),
+                message=redact(f"{type(leaf).__name__}: {leaf}")[:4000],
+                test=test,
+            )
+        )
+    return records

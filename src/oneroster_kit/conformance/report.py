@@ -1,0 +1,151 @@
+"""The run's reports: a JSON result and a Markdown summary (JUnit XML comes from pytest).
+
+The Markdown summary is written for someone who never saw the suite: what was checked, against
+what, the verdict, then one section per failure with the rule of the spec that was broken, the
+minimal input and a curl command that reproduces it (token redacted).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from oneroster_kit.conformance.checks import CHECKS
+from oneroster_kit.conformance.options import Options
+from oneroster_kit.conformance.session import Outcome
+from oneroster_kit.conformance.target import Target
+from oneroster_kit.spec import spec_sha256
+
+__all__ = ["result_document", "terminal_summary", "write_reports"]
+
+_LISTED = 50  # ids listed in the Markdown summary (all of them are in result.json)
+
+
+def result_document(options: Options, target: Target, outcome: Outcome, exit_code: int) -> dict[str, Any]:
+    finished = outcome.finished or outcome.started
+    return {
+        "verdict": {0: "conforms", 1: "does not conform"}.get(exit_code, "error"),
+        "exit_code": exit_code,
+        "target": {"base_url": target.base_url, "embedded": not target.remote, "class_ids": list(target.class_ids)},
+        "spec_sha256": spec_sha256(),
+        "run": {
+            "run_id": options.run_id,
+            "profile": options.profile.name,
+            "max_examples": options.fuzz_examples,
+            "semantic_examples": options.semantic_examples,
+            "seed": options.seed,
+            "checks": list(options.checks) or "all",
+            "started": outcome.started,
+            "duration_s": round(finished - outcome.started, 3),
+            "test_cases": dict(sorted(outcome.cases.items())),
+            "requests_by_semantic_checks": target.requests_sent,
+        },
+        "tests": {"passed": len(outcome.passed), "failed": len(outcome.failed), "skipped": len(outcome.skips)},
+        "failures": [record.as_dict() for record in outcome.failures],
+        "skipped": [{"test": skip.test, "reason": skip.reason} for skip in outcome.skips],
+        "writes": {
+            "result_prefix": target.result_prefix,
+            "results": sorted(target.written_results),
+            "classes_updated": sorted(target.updated_classes),
+            "class_restore": target.restore_notes,
+        },
+    }
+
+
+def _fence(text: str) -> str:
+    return "```\n" + text.replace("```", "'''") + "\n```"
+
+
+def markdown(document: dict[str, Any]) -> str:
+    run, target, writes = document["run"], document["target"], document["writes"]
+    lines = [
+        "# OneRoster conformance report",
+        "",
+        f"**Verdict: {document['verdict']}** (exit code {document['exit_code']}).",
+        "",
+        f"The server at `{target['base_url']}`"
+        + (" (the embedded reference server)" if target["embedded"] else "")
+        + " was checked against `openapi.yaml` (sha256 "
+        + f"`{document['spec_sha256'][:12]}…`): schemathesis sent generated requests (examples, coverage and "
+        "fuzzing phases; valid and invalid inputs) and checked every response against the spec, and this "
+        "suite's semantic checks verified what a fuzzer cannot see (echo of sent fields, upsert, class merge, "
+        "404 for unknown classes, dateLastModified, auth).",
+        "",
+        f"- profile `{run['profile']}`, {run['max_examples']} examples per operation, seed `{run['seed']}` "
+        f"(repeat this run with `--seed {run['seed']}`), run id `{run['run_id']}`",
+        f"- duration {run['duration_s']} s; test cases: " + ", ".join(f"{k} {v}" for k, v in run["test_cases"].items()),
+        f"- tests: {document['tests']['passed']} passed, {document['tests']['failed']} failed, "
+        f"{document['tests']['skipped']} skipped",
+        "",
+    ]
+    failures = document["failures"]
+    if failures:
+        by_check = Counter(f["check"] for f in failures)
+        lines += ["## Failures by check", "", "| check | failures | rule of the spec |", "|---|---|---|"]
+        for name, count in sorted(by_check.items()):
+            rule = CHECKS[name].rule if name in CHECKS else ""
+            lines.append(f"| `{name}` | {count} | {rule} |")
+        lines.append("")
+        lines += ["## Failures", ""]
+        for index, failure in enumerate(failures, 1):
+            lines += [
+                f"### {index}. `{failure['check']}` on {failure['operation']}",
+                "",
+                f"- **Rule broken:** {failure['rule']}",
+                f"- **What happened:** {failure['message'].splitlines()[0] if failure['message'] else ''}",
+            ]
+            if failure.get("code"):
+                lines.append(f"- schemathesis code {failure['code']} (`st explain {failure['code']}`)")
+            detail = failure["message"]
+            if "\n" in detail:
+                lines += ["", _fence(detail[:3000])]
+            if failure.get("input") is not None:
+                lines += ["", "Minimal failing input:", "", _fence(json.dumps(failure["input"], indent=2)[:3000])]
+            if failure.get("curl"):
+                lines += ["", "Reproduce (token redacted):", "", _fence(failure["curl"][:4000])]
+            lines.append("")
+    if document["skipped"]:
+        lines += ["## Skipped checks", ""]
+        lines += [f"- `{s['test']}`: {s['reason']}" for s in document["skipped"]]
+        lines.append("")
+    results = writes["results"]
+    lines += [
+        "## What this run wrote on the target",
+        "",
+        f"- {len(results)} results, every sourcedId starting with `{writes['result_prefix']}`"
+        + (":" if results else "."),
+    ]
+    lines += [f"  - `{r}`" for r in results[:_LISTED]]
+    if len(results) > _LISTED:
+        lines.append(f"  - … and {len(results) - _LISTED} more (all listed in result.json)")
+    lines.append(f"- classes updated: {', '.join(f'`{c}`' for c in writes['classes_updated']) or 'none'}")
+    lines += [f"- {note}" for note in writes["class_restore"]]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_reports(report_dir: Path, document: dict[str, Any]) -> None:
+    report_dir.mkdir(parents=True, exist_ok=True)
+    (report_dir / "result.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    (report_dir / "summary.md").write_text(markdown(document))
+
+
+def terminal_summary(document: dict[str, Any]) -> str:
+    """A few lines for the console after pytest's own output."""
+    run = document["run"]
+    lines = [
+        f"oneroster-conformance: {document['verdict']} — {document['target']['base_url']} "
+        f"(profile {run['profile']}, seed {run['seed']}, {run['duration_s']} s, "
+        f"{sum(run['test_cases'].values())} test cases)"
+    ]
+    for failure in document["failures"]:
+        lines.append(f"  FAIL [{failure['check']}] {failure['operation']}: {failure['message'].splitlines()[0][:160]}")
+    results = document["writes"]["results"]
+    lines.append(
+        f"  wrote {len(results)} results under {document['writes']['result_prefix']}*; classes updated: "
+        f"{', '.join(document['writes']['classes_updated']) or 'none'}"
+    )
+    lines += [f"  {note}" for note in document["writes"]["class_restore"]]
+    return "\n".join(lines)

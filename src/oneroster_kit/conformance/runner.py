@@ -1,0 +1,63 @@
+"""Run the suite in-process with pytest and turn its outcome into reports and an exit code."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+
+from oneroster_kit.conformance.options import Options, UsageError
+from oneroster_kit.conformance.report import result_document, terminal_summary, write_reports
+from oneroster_kit.conformance.session import ConformancePlugin, activate
+from oneroster_kit.conformance.setup import prepared_target, restore_classes, suite_path
+
+__all__ = ["run"]
+
+
+def run(options: Options) -> int:
+    """0 conforms, 1 a check failed; raises UsageError for set-up problems (exit 2)."""
+    suite = suite_path()
+    with prepared_target(options) as target:
+        plugin = ConformancePlugin(options, target)
+        args = [
+            str(suite),
+            f"--rootdir={suite.parent}",
+            "-p",
+            "no:cacheprovider",
+            # Plugins such as anyio are imported before pytest.main and could not be rewritten (a warning,
+            # an error under filterwarnings=error); the suite's messages do not need assertion rewriting.
+            "--assert=plain",
+            "-q",
+            "--tb=short",
+            "-o",
+            "console_output_style=classic",
+        ]
+        if options.report_dir is not None:
+            args.append(f"--junitxml={options.report_dir / 'junit.xml'}")
+        args += list(options.pytest_args)
+        activate(plugin)
+        try:
+            code = pytest.main(args, plugins=[plugin])
+        finally:
+            activate(None)
+            plugin.outcome.finished = time.time()
+            if target.remote:
+                restore_classes(target)
+        if code == pytest.ExitCode.OK:
+            exit_code = 0
+        elif code == pytest.ExitCode.TESTS_FAILED:
+            exit_code = 1
+        elif code == pytest.ExitCode.NO_TESTS_COLLECTED:
+            raise UsageError("no check selected: every test was deselected (see --check)")
+        else:
+            exit_code = 1 if plugin.outcome.failures else 2
+        document = result_document(options, target, plugin.outcome, exit_code)
+        if options.report_dir is not None:
+            write_reports(options.report_dir, document)
+        print(terminal_summary(document), file=sys.stdout, flush=True)
+        if exit_code == 2:
+            raise UsageError(f"the suite could not run (pytest exit {int(code)}); see the output above")
+        return exit_code
+
+

@@ -1,0 +1,164 @@
+"""Getting a target ready before any test runs: the embedded server, or checks of a remote one.
+
+A remote target is validated up front (reachable, token obtainable and accepted, class ids
+existing) so that a set-up mistake is one line saying what to fix (exit 2), not a page of
+failed tests. The current values of each given class are recorded so they can be restored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from oneroster_kit.conformance.auth import ClientCredentials, StaticToken, TokenError, TokenSource
+from oneroster_kit.conformance.compare import request_schema
+from oneroster_kit.conformance.options import Options, UsageError
+from oneroster_kit.conformance.target import Target
+from oneroster_kit.contract import operation
+
+__all__ = ["example_body", "prepared_target", "restore_classes", "suite_path"]
+
+_PACKAGED_SUITE = Path(__file__).resolve().parents[1] / "contract_tests"
+_CHECKOUT_SUITE = Path(__file__).resolve().parents[3] / "contract_tests"
+
+
+def suite_path() -> Path:
+    """`contract_tests/target`: inside the wheel (force-include) or in the checkout."""
+    for root in (_PACKAGED_SUITE, _CHECKOUT_SUITE):
+        if (root / "target").is_dir():
+            return root / "target"
+    raise UsageError(f"the contract_tests suite is not installed (looked in {_PACKAGED_SUITE} and {_CHECKOUT_SUITE})")
+
+
+def example_body(operation_id: str) -> dict[str, Any]:
+    """The first request example the spec documents for the operation (a valid body)."""
+    content = operation(operation_id).definition["requestBody"]["content"]["application/json"]
+    first = next(iter(content["examples"].values()))
+    body: dict[str, Any] = first["value"]
+    return body
+
+
+def _token_source(options: Options) -> TokenSource:
+    if options.token is not None:
+        return StaticToken(options.token)
+    assert options.token_url and options.client_id and options.client_secret
+    return ClientCredentials(options.token_url, options.client_id, options.client_secret)
+
+
+def _check(target: Target) -> None:
+    """Reachable, token accepted for both operations, every class id existing (snapshots taken)."""
+    try:
+        token = target.tokens.token()
+    except TokenError as exc:
+        if exc.status in (400, 401, 403):
+            raise UsageError(f"credentials rejected: {exc}; check --client-id/--client-secret/--token-url") from None
+        raise UsageError(f"cannot obtain a token: {exc}") from None
+    del token
+    probe_id = target.result_id("preflight")
+    body = example_body("putResult")
+    body = {"result": {**body["result"], "sourcedId": probe_id}}
+    try:
+        exchange = target.put("putResult", probe_id, body)
+    except httpx.HTTPError as exc:
+        raise UsageError(
+            f"cannot reach {target.base_url} ({type(exc).__name__}: {exc}); check --base-url and that the server runs"
+        ) from None
+    _raise_for_auth(exchange.status, "putResult", target)
+    for class_id in target.class_ids:
+        exchange = target.put("updateClass", class_id, {"class": {}})
+        _raise_for_auth(exchange.status, "updateClass", target)
+        if exchange.status == 404:
+            raise UsageError(
+                f"class id {class_id!r} does not exist on {target.base_url} (404); pass ids of existing classes"
+            )
+        if exchange.status == 200 and isinstance(exchange.json, dict):
+            target.class_snapshots[class_id] = exchange.json
+        else:
+            target.restore_notes.append(
+                f"class {class_id}: could not record its values before the run (answered {exchange.status}); "
+                "it is not restored"
+            )
+
+
+def _raise_for_auth(status: int, operation_id: str, target: Target) -> None:
+    how = "--token" if isinstance(target.tokens, StaticToken) else "the client credentials"
+    if status == 401:
+        raise UsageError(f"{target.base_url} rejected the token from {how} (401 on {operation_id}); use a valid token")
+    if status == 403:
+        scopes = " ".join(operation(operation_id).scopes)
+        raise UsageError(f"the token from {how} lacks the scope of {operation_id} (403); grant it: {scopes}")
+
+
+def restore_classes(target: Target) -> None:
+    """Put back the values each given class had before the run (remote targets)."""
+    fields = request_schema("updateClass")["properties"]
+    for class_id, snapshot in target.class_snapshots.items():
+        update: dict[str, Any] = {}
+        for name in fields:
+            if name not in snapshot:
+                continue
+            value = snapshot[name]
+            if name in ("terms", "resources") and isinstance(value, list):
+                value = [
+                    {"sourcedId": ref["sourcedId"]} for ref in value if isinstance(ref, dict) and "sourcedId" in ref
+                ]
+            update[name] = value
+        try:
+            exchange = target.put("updateClass", class_id, {"class": update})
+        except httpx.HTTPError as exc:
+            target.restore_notes.append(f"class {class_id}: restore failed ({type(exc).__name__}: {exc})")
+            continue
+        if exchange.status != 200:
+            target.restore_notes.append(
+                f"class {class_id}: restore answered {exchange.status}: {exchange.response_text[:200]}"
+            )
+        else:
+            unset = sorted(set(fields) - set(snapshot))
+            note = f"class {class_id}: restored its values from before the run"
+            if unset:
+                note += f" (fields absent before and not removable by a PUT: {', '.join(unset)})"
+            target.restore_notes.append(note)
+
+
+@contextlib.contextmanager
+def prepared_target(options: Options) -> Iterator[Target]:
+    """The target of this run, checked; with no --base-url a fresh reference server, stopped after."""
+    if options.base_url is not None:
+        target = Target(
+            base_url=options.base_url,
+            tokens=_token_source(options),
+            class_ids=options.class_ids,
+            result_prefix=options.result_prefix,
+            remote=True,
+            token_url=options.token_url,
+        )
+        try:
+            _check(target)
+            yield target
+        finally:
+            target.close()
+        return
+    from oneroster_kit.server.process import ReferenceServer
+
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(ReferenceServer())
+        except Exception as exc:
+            raise UsageError(f"the embedded reference server did not start ({type(exc).__name__}: {exc})") from None
+        target = Target(
+            base_url=server.base_url,
+            tokens=ClientCredentials(server.token_url, server.client_id, server.client_secret),
+            class_ids=tuple(server.class_ids),
+            result_prefix=options.result_prefix,
+            remote=False,
+            token_url=server.token_url,
+        )
+        try:
+            _check(target)
+            yield target
+        finally:
+            target.close()

@@ -1,0 +1,152 @@
+"""The server under test as the suite sees it: where it is, how to authenticate, what it may touch.
+
+All requests of the semantic checks go through `Target.put`, which records every exchange (for
+curl reproductions with the token redacted) and every write (for the summary's list of what the
+run changed on the target).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from oneroster_kit.conformance.auth import TokenSource
+from oneroster_kit.contract import operation
+
+__all__ = ["REDACTED", "Exchange", "Target", "curl_command"]
+
+REDACTED = "Bearer [REDACTED]"
+
+
+def curl_command(method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> str:
+    """A copy-paste curl reproduction; the Authorization value is redacted."""
+    parts = ["curl", "-X", method]
+    for name, value in headers.items():
+        shown = REDACTED if name.lower() == "authorization" and value.lower().startswith("bearer ") else value
+        if name.lower() == "authorization" and not value.lower().startswith("bearer "):
+            shown = "[REDACTED]"
+        parts += ["-H", f"{name}: {shown}"]
+    if body is not None:
+        parts += ["--data-binary", body.decode("utf-8", errors="replace")]
+    parts.append(url)
+    return " ".join(shlex.quote(part) for part in parts)
+
+
+@dataclass
+class Exchange:
+    """One request the suite sent and the answer it got."""
+
+    operation_id: str
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: Any  # the JSON document sent (or raw text)
+    status: int
+    response_headers: dict[str, str]
+    response_text: str
+
+    @property
+    def json(self) -> Any:
+        try:
+            return json.loads(self.response_text)
+        except ValueError:
+            return None
+
+    @property
+    def curl(self) -> str:
+        body = None if self.request_body is None else json.dumps(self.request_body).encode()
+        return curl_command(self.method, self.url, self.request_headers, body)
+
+    def describe(self) -> str:
+        text = self.response_text if len(self.response_text) <= 600 else self.response_text[:600] + "..."
+        return f"{self.method} {self.url} -> {self.status} {text}"
+
+
+@dataclass
+class Target:
+    """The server under test."""
+
+    base_url: str
+    tokens: TokenSource
+    class_ids: tuple[str, ...]
+    result_prefix: str
+    remote: bool
+    token_url: str | None = None
+    written_results: set[str] = field(default_factory=set)
+    updated_classes: set[str] = field(default_factory=set)
+    class_snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    restore_notes: list[str] = field(default_factory=list)
+    requests_sent: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _client: httpx.Client | None = field(default=None, repr=False)
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(timeout=30.0)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def url(self, operation_id: str, sourced_id: str) -> str:
+        template = operation(operation_id).path
+        return self.base_url + template.replace("{sourcedId}", quote(sourced_id, safe=""))
+
+    def auth_header(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens.token()}"}
+
+    def put(
+        self,
+        operation_id: str,
+        sourced_id: str,
+        body: Any,
+        *,
+        headers: Mapping[str, str] | None = None,
+        authenticate: bool = True,
+    ) -> Exchange:
+        """PUT a JSON body; `headers` replace the default Authorization when given."""
+        sent_headers = {"Content-Type": "application/json"}
+        if authenticate:
+            sent_headers.update(self.auth_header())
+        if headers is not None:
+            sent_headers.update(headers)
+        url = self.url(operation_id, sourced_id)
+        response = self.client.put(url, content=json.dumps(body).encode(), headers=sent_headers)
+        if response.status_code == 401 and authenticate and headers is None:
+            self.tokens.invalidate()  # the token may have expired mid-run: renew once and retry
+            sent_headers.update(self.auth_header())
+            response = self.client.put(url, content=json.dumps(body).encode(), headers=sent_headers)
+        self.note_write(operation_id, sourced_id, response.status_code)
+        return Exchange(
+            operation_id,
+            "PUT",
+            url,
+            sent_headers,
+            body,
+            response.status_code,
+            dict(response.headers),
+            response.text,
+        )
+
+    def note_write(self, operation_id: str, sourced_id: str, status: int) -> None:
+        with self._lock:
+            self.requests_sent += 1
+            if 200 <= status < 300:
+                if operation_id == "putResult":
+                    self.written_results.add(sourced_id)
+                else:
+                    self.updated_classes.add(sourced_id)
+
+    def result_id(self, name: str) -> str:
+        """A result sourcedId under this run's prefix."""
+        return self.result_prefix + name
