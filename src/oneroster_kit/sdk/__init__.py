@@ -11,7 +11,7 @@ from oneroster_client.models.class_update import ClassUpdate
 from oneroster_client.models.result import Result
 from oneroster_client.models.result_input import ResultInput
 
-from oneroster_kit.sdk.auth import ClientCredentialsAuth
+from oneroster_kit.sdk.auth import BearerTokenAuth, ClientCredentialsAuth
 from oneroster_kit.sdk.client import DEFAULT_TIMEOUT, AsyncOneRosterClient, OneRosterClient
 from oneroster_kit.sdk.environment import Credentials, Environment
 from oneroster_kit.sdk.errors import (
@@ -43,6 +43,7 @@ __all__ = [
     "AsyncOneRosterClient",
     "AuthenticationError",
     "BadRequestError",
+    "BearerTokenAuth",
     "Class",
     "ClassUpdate",
     "ClientCredentialsAuth",

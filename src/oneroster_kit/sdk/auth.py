@@ -33,7 +33,7 @@ import httpx
 
 from oneroster_kit.sdk.errors import AuthenticationError
 
-__all__ = ["ClientCredentialsAuth"]
+__all__ = ["BearerTokenAuth", "ClientCredentialsAuth"]
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,6 @@ class _Token:
 
 class ClientCredentialsAuth(httpx.Auth):
     """Bearer tokens from an OAuth2 token endpoint, fetched once and shared by every request."""
-
-    requires_response_body = True  # the token response is read inside the flow
 
     def __init__(
         self,
@@ -113,6 +111,7 @@ class ClientCredentialsAuth(httpx.Auth):
                 if token is None:
                     sent_at = self._clock()
                     token_response = yield self._token_request(request)
+                    await token_response.aread()  # the flows are overridden, so httpx does not read it for us
                     token = self._store(token_response, sent_at)
         request.headers["Authorization"] = token.header
         response = yield request
@@ -123,6 +122,7 @@ class ClientCredentialsAuth(httpx.Auth):
             if fresh is None:
                 sent_at = self._clock()
                 token_response = yield self._token_request(request)
+                await token_response.aread()
                 fresh = self._store(token_response, sent_at)
         request.headers["Authorization"] = fresh.header
         yield request
@@ -162,6 +162,7 @@ class ClientCredentialsAuth(httpx.Auth):
     def _fetch(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, _Token]:
         sent_at = self._clock()
         response = yield self._token_request(request)
+        response.read()  # the flows are overridden, so httpx does not read it for us
         return self._store(response, sent_at)
 
     def _store(self, response: httpx.Response, sent_at: float) -> _Token:
@@ -214,3 +215,19 @@ class ClientCredentialsAuth(httpx.Auth):
         token = _Token(f"Bearer {access_token}", expires_at)
         self._token = token
         return token
+
+
+class BearerTokenAuth(httpx.Auth):
+    """A fixed bearer token obtained elsewhere; nothing to refresh, so a 401 surfaces as is."""
+
+    def __init__(self, token: str) -> None:
+        if not token:
+            raise ValueError("BearerTokenAuth: token must be non-empty")
+        self._header = f"Bearer {token}"
+
+    def __repr__(self) -> str:
+        return "BearerTokenAuth(token=***)"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = self._header
+        yield request

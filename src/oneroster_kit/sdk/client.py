@@ -34,9 +34,15 @@ from oneroster_kit.sdk._operations import (
     prepare_class,
     prepare_result,
 )
-from oneroster_kit.sdk.auth import ClientCredentialsAuth
+from oneroster_kit.sdk.auth import BearerTokenAuth, ClientCredentialsAuth
 from oneroster_kit.sdk.environment import Credentials, Environment
-from oneroster_kit.sdk.errors import APIConnectionError, APITimeoutError, OneRosterError, RequestValidationError
+from oneroster_kit.sdk.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ConfigurationError,
+    OneRosterError,
+    RequestValidationError,
+)
 from oneroster_kit.sdk.retry import RetryConfig, SDKRetryTransport
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncOneRosterClient", "OneRosterClient", "TimeoutTypes"]
@@ -132,20 +138,31 @@ class _ClientBase:
         retry: RetryConfig | None = None,
         strict: bool = False,
         validate_responses: bool = True,
-        auth: ClientCredentialsAuth | None = None,
+        auth: httpx.Auth | None = None,
+        token: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        self.credentials = Credentials.resolve(
-            client_id=client_id if auth is None else auth.client_id,
-            client_secret=client_secret if auth is None else "(given by auth)",
-            environment=environment,
-            base_url=base_url,
-            token_url=token_url if auth is None else auth.token_url,
-        )
-        self.auth = auth or ClientCredentialsAuth(
-            self.credentials.token_url, self.credentials.client_id, self.credentials.client_secret, scope=scope
-        )
-        self.base_url = self.credentials.base_url
+        self.auth: httpx.Auth
+        if auth is None and token is None:
+            credentials = Credentials.resolve(
+                client_id=client_id,
+                client_secret=client_secret,
+                environment=environment,
+                base_url=base_url,
+                token_url=token_url,
+            )
+            self.auth = ClientCredentialsAuth(
+                credentials.token_url, credentials.client_id, credentials.client_secret, scope=scope
+            )
+            self.base_url = credentials.base_url
+        else:
+            if auth is not None and token is not None:
+                raise ConfigurationError("OneRoster client: pass auth= or token=, not both")
+            base = base_url or (environment.base_url if environment else None)
+            if not base:
+                raise ConfigurationError("OneRoster client: missing base_url (or environment=)")
+            self.auth = auth if auth is not None else BearerTokenAuth(str(token))
+            self.base_url = base.rstrip("/")
         self.timeout = _as_timeout(timeout)
         self.retry = retry or RetryConfig()
         self.strict = strict
@@ -172,7 +189,7 @@ class _ClientBase:
         )
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, client_id={self.credentials.client_id!r})"
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"
 
 
 class OneRosterClient(_ClientBase):
