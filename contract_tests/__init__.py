@@ -1,0 +1,1 @@
+"""Contract tests: the generated client (`client/`) and a target server (`target/`)."""

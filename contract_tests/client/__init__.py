@@ -1,0 +1,1 @@
+"""Contract tests of the generated client `oneroster_client` (no server: `httpx.MockTransport`)."""
