@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 from urllib.parse import unquote_to_bytes
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
@@ -109,6 +109,9 @@ class ReferenceApp:
         request = Request(scope, receive)
         try:
             response = await self._dispatch(request)
+        except ClientDisconnect:
+            self._log_line(scope, 499, started)  # nginx's code for "client closed the request"
+            return
         except Exception:
             self.unhandled += 1
             self._log.write(f"UNHANDLED {scope['method']} {scope['path']!r}\n{traceback.format_exc()}")

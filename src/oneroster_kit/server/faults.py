@@ -2,19 +2,411 @@
 
 Each entry is an ASGI middleware factory: it receives the server's ASGI app and returns the app
 that is served instead. The conformance suite uses them to prove that its checks notice a server
-that breaks the contract. The registry is filled by the conformance helper; the server only looks
-names up here and applies them in the order given on the command line.
+that breaks the contract: one defect per check, each the kind of mistake a real implementation
+makes. The server only looks names up here and applies them in the order given on the command line.
+
+Every fault is a rewrite of one exchange: it sees the request (scope and whole body), may change
+it before the real app answers, may call the app again, and may change the answer. Which fields,
+enums and statuses it touches comes from `openapi.yaml`, so a fault stays a fault if the spec moves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
 
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from oneroster_kit.spec import load_spec
 
 __all__ = ["FAULTS", "UnknownFaultError", "apply_faults"]
 
-FAULTS: dict[str, Callable[[ASGIApp], ASGIApp]] = {}
+
+@dataclass
+class Answer:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+    def with_json(self, document: Any, status: int | None = None) -> Answer:
+        body = json.dumps(document).encode()
+        headers = [(k, v) for k, v in self.headers if k.lower() not in (b"content-length", b"content-type")]
+        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        return Answer(self.status if status is None else status, headers, body)
+
+    def with_header(self, name: bytes, value: bytes) -> Answer:
+        headers = [(k, v) for k, v in self.headers if k.lower() != name]
+        return Answer(self.status, [*headers, (name, value)], self.body)
+
+
+Call = Callable[[Scope, bytes], Awaitable[Answer]]
+Rewrite = Callable[[Call, Scope, bytes], Awaitable[Answer]]
+
+
+async def _call(app: ASGIApp, scope: Scope, body: bytes) -> Answer:
+    """Run the app on one buffered request and capture its whole answer."""
+    delivered = False
+    answer = Answer(500, [], b"")
+    chunks: list[bytes] = []
+
+    async def receive() -> Message:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            answer.status = message["status"]
+            answer.headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    answer.body = b"".join(chunks)
+    return answer
+
+
+class _Fault:
+    """ASGI middleware applying one rewrite to every HTTP exchange."""
+
+    def __init__(self, app: ASGIApp, rewrite: Rewrite) -> None:
+        self.app = app
+        self.rewrite = rewrite
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        parts: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            parts.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+
+        async def call(call_scope: Scope, call_body: bytes) -> Answer:
+            return await _call(self.app, call_scope, call_body)
+
+        answer = await self.rewrite(call, scope, b"".join(parts))
+        headers = [(k, v) for k, v in answer.headers if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(answer.body)).encode()))
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send({"type": "http.response.body", "body": answer.body})
+
+
+def _factory(rewrite: Rewrite) -> Callable[[ASGIApp], ASGIApp]:
+    def wrap(app: ASGIApp) -> ASGIApp:
+        return _Fault(app, rewrite)
+
+    wrap.__doc__ = rewrite.__doc__
+    return wrap
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _operation_of(scope: Scope) -> str | None:
+    if scope.get("method") != "PUT":
+        return None
+    path = scope.get("path", "")
+    if "/gradebook/v1p2/results/" in path:
+        return "putResult"
+    if "/rostering/v1p2/classes/" in path:
+        return "updateClass"
+    return None
+
+
+def _path_id(scope: Scope) -> str:
+    raw = scope.get("raw_path") or scope.get("path", "").encode()
+    return unquote(raw.decode("latin-1").rsplit("/", 1)[-1])
+
+
+def _schema(name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = load_spec()["components"]["schemas"][name]
+    return schema
+
+
+def _load(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _ok(answer: Answer) -> bool:
+    return 200 <= answer.status < 300
+
+
+def _result_of(answer: Answer) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    document = answer.json()
+    if isinstance(document, dict) and isinstance(document.get("result"), dict):
+        return document, document["result"]
+    return None
+
+
+async def _edit_result(call: Call, scope: Scope, body: bytes, edit: Callable[[dict[str, Any]], None]) -> Answer:
+    answer = await call(scope, body)
+    if _operation_of(scope) == "putResult" and _ok(answer) and (found := _result_of(answer)) is not None:
+        document, result = found
+        edit(result)
+        return answer.with_json(document)
+    return answer
+
+
+# -- response faults -------------------------------------------------------------------------------
+
+
+async def missing_required_field(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A stored result comes back without `dateLastModified`, a field the Result schema requires."""
+    return await _edit_result(call, scope, body, lambda result: result.pop("dateLastModified", None))
+
+
+async def enum_returned(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A stored result comes back with a `scoreStatus` outside the enum ('graded')."""
+
+    def edit(result: dict[str, Any]) -> None:
+        result["scoreStatus"] = "graded"
+
+    return await _edit_result(call, scope, body, edit)
+
+
+async def wrong_status(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A stored result answers 202, a status the operation does not document."""
+    answer = await call(scope, body)
+    if _operation_of(scope) == "putResult" and answer.status == 201:
+        answer.status = 202
+    return answer
+
+
+async def wrong_content_type(call: Call, scope: Scope, body: bytes) -> Answer:
+    """Successful answers are labelled text/plain instead of application/json."""
+    answer = await call(scope, body)
+    if _operation_of(scope) is not None and _ok(answer):
+        return answer.with_header(b"content-type", b"text/plain; charset=utf-8")
+    return answer
+
+
+async def non_imsx_error(call: Call, scope: Scope, body: bytes) -> Answer:
+    """Error answers carry a framework-style `{"error": ...}` body instead of imsx_StatusInfo."""
+    answer = await call(scope, body)
+    document = answer.json()
+    if answer.status >= 400 and isinstance(document, dict) and "imsx_description" in document:
+        return answer.with_json({"error": document["imsx_description"]})
+    return answer
+
+
+async def field_not_echoed(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A stored result comes back without its `comment` (optional, so the schema still passes)."""
+    return await _edit_result(call, scope, body, lambda result: result.pop("comment", None))
+
+
+async def score_rounded(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A stored result's `score` comes back rounded to a whole number (87.5 -> 88)."""
+
+    def edit(result: dict[str, Any]) -> None:
+        score = result.get("score")
+        if isinstance(score, float) and score == score and abs(score) < 1e15:
+            result["score"] = float(round(score))
+
+    return await _edit_result(call, scope, body, edit)
+
+
+async def stale_date_last_modified(call: Call, scope: Scope, body: bytes) -> Answer:
+    """Every write answers the same old `dateLastModified` (it never advances)."""
+    answer = await call(scope, body)
+    if not _ok(answer):
+        return answer
+    document = answer.json()
+    stale = "2020-01-01T00:00:00.000Z"
+    if _operation_of(scope) == "putResult" and (found := _result_of(answer)) is not None:
+        document, result = found
+        result["dateLastModified"] = stale
+        return answer.with_json(document)
+    if _operation_of(scope) == "updateClass" and isinstance(document, dict):
+        document["dateLastModified"] = stale
+        return answer.with_json(document)
+    return answer
+
+
+async def server_error(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A class update with `location: null` (allowed by the spec) crashes: 500, plain text."""
+    document = _load(body)
+    if (
+        _operation_of(scope) == "updateClass"
+        and isinstance(document, dict)
+        and isinstance(document.get("class"), dict)
+        and "location" in document["class"]
+        and document["class"]["location"] is None
+    ):
+        return Answer(500, [(b"content-type", b"text/plain; charset=utf-8")], b"Internal Server Error")
+    return await call(scope, body)
+
+
+# -- request faults (the server accepts or stores the wrong thing) ---------------------------------
+
+
+async def enum_accepted(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A result with a `scoreStatus` outside the enum is accepted (stored as 'exempt')."""
+    document = _load(body)
+    allowed = _schema("ScoreStatus")["enum"]
+    if (
+        _operation_of(scope) == "putResult"
+        and isinstance(document, dict)
+        and isinstance(document.get("result"), dict)
+        and "scoreStatus" in document["result"]
+        and document["result"]["scoreStatus"] not in allowed
+    ):
+        document["result"]["scoreStatus"] = allowed[0]
+        body = json.dumps(document).encode()
+    return await call(scope, body)
+
+
+async def sourcedid_mismatch_accepted(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A body sourcedId that differs from the path is silently replaced instead of refused (422)."""
+    document = _load(body)
+    if (
+        _operation_of(scope) == "putResult"
+        and isinstance(document, dict)
+        and isinstance(document.get("result"), dict)
+        and "sourcedId" in document["result"]
+    ):
+        document["result"]["sourcedId"] = _path_id(scope)
+        body = json.dumps(document).encode()
+    return await call(scope, body)
+
+
+async def field_not_stored(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A class update answers the `title` it was sent but never stores it."""
+    document = _load(body)
+    if (
+        _operation_of(scope) != "updateClass"
+        or not isinstance(document, dict)
+        or not isinstance(document.get("class"), dict)
+        or "title" not in document["class"]
+    ):
+        return await call(scope, body)
+    title = document["class"].pop("title")
+    answer = await call(scope, json.dumps(document).encode())
+    returned = answer.json()
+    if _ok(answer) and isinstance(returned, dict):
+        returned["title"] = title
+        return answer.with_json(returned)
+    return answer
+
+
+async def class_put_resets(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A class update replaces the whole class: fields not sent are reset to empty values."""
+    document = _load(body)
+    if _operation_of(scope) == "updateClass" and isinstance(document, dict) and isinstance(document.get("class"), dict):
+        properties = _schema("ClassUpdate")["properties"]
+        for name, definition in properties.items():
+            if name in document["class"]:
+                continue
+            kinds = definition.get("type")
+            if definition.get("type") == "array":
+                document["class"][name] = []
+            elif isinstance(kinds, list) and "null" in kinds:
+                document["class"][name] = None
+        body = json.dumps(document).encode()
+    return await call(scope, body)
+
+
+async def unknown_class_created(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A PUT to an unknown class id creates a class (200) instead of answering 404."""
+    answer = await call(scope, body)
+    document = _load(body)
+    if _operation_of(scope) != "updateClass" or answer.status != 404 or not isinstance(document, dict):
+        return answer
+    sent = document.get("class") if isinstance(document.get("class"), dict) else {}
+    assert isinstance(sent, dict)
+    created = {
+        "sourcedId": _path_id(scope),
+        "status": sent.get("status", "active"),
+        "dateLastModified": "2026-01-01T00:00:00.000Z",
+        "title": sent.get("title", "Untitled"),
+        "classCode": sent.get("classCode"),
+        "classType": sent.get("classType", "scheduled"),
+        "location": sent.get("location"),
+        "course": None,
+        "school": None,
+        "terms": [],
+    }
+    return answer.with_json(created, status=200)
+
+
+# -- auth faults -----------------------------------------------------------------------------------
+
+
+class _RememberedAuth:
+    """Retries a refused request with an Authorization header that worked before (auth not enforced)."""
+
+    def __init__(self, refused: frozenset[int], only_known: bool) -> None:
+        self.refused = refused
+        self.only_known = only_known  # retry only when the refused header itself worked before
+        self.good: list[bytes] = []
+
+    async def __call__(self, call: Call, scope: Scope, body: bytes) -> Answer:
+        answer = await call(scope, body)
+        header = dict(scope.get("headers", [])).get(b"authorization")
+        if _operation_of(scope) is None:
+            return answer
+        if answer.status not in (401, 403):
+            if header is not None and header not in self.good:
+                self.good.append(header)
+            return answer
+        if answer.status not in self.refused or (self.only_known and header not in self.good):
+            return answer
+        for candidate in self.good:
+            if candidate != header:
+                headers = [(k, v) for k, v in scope["headers"] if k != b"authorization"]
+                return await call({**scope, "headers": [*headers, (b"authorization", candidate)]}, body)
+        return answer
+
+
+def _auth_fault(refused: frozenset[int], only_known: bool, doc: str) -> Callable[[ASGIApp], ASGIApp]:
+    def wrap(app: ASGIApp) -> ASGIApp:
+        return _Fault(app, _RememberedAuth(refused, only_known))
+
+    wrap.__doc__ = doc
+    return wrap
+
+
+FAULTS: dict[str, Callable[[ASGIApp], ASGIApp]] = {
+    "missing_required_field": _factory(missing_required_field),
+    "enum_returned": _factory(enum_returned),
+    "enum_accepted": _factory(enum_accepted),
+    "wrong_status": _factory(wrong_status),
+    "wrong_content_type": _factory(wrong_content_type),
+    "non_imsx_error": _factory(non_imsx_error),
+    "auth_ignored": _auth_fault(
+        frozenset({401, 403}), False, "A request without a valid token is served anyway (auth ignored)."
+    ),
+    "expired_token_accepted": _auth_fault(
+        frozenset({401}), True, "A token that worked before keeps working after it expired."
+    ),
+    "scope_ignored": _auth_fault(frozenset({403}), False, "A token without the operation's scope is served anyway."),
+    "field_not_echoed": _factory(field_not_echoed),
+    "field_not_stored": _factory(field_not_stored),
+    "score_rounded": _factory(score_rounded),
+    "unknown_class_created": _factory(unknown_class_created),
+    "class_put_resets": _factory(class_put_resets),
+    "stale_date_last_modified": _factory(stale_date_last_modified),
+    "sourcedid_mismatch_accepted": _factory(sourcedid_mismatch_accepted),
+    "server_error": _factory(server_error),
+}
 
 
 class UnknownFaultError(ValueError):

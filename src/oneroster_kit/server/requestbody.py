@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 __all__ = ["BodyTooLargeError", "media_type_problem", "read_limited"]
+
+_DRAIN_LIMIT = 16 * 1024 * 1024
 
 
 class BodyTooLargeError(Exception):
@@ -17,17 +19,32 @@ class BodyTooLargeError(Exception):
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
-    """The whole body, refusing (before reading, when Content-Length says so) anything above `limit`."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLargeError(int(declared), limit)
+    """The whole body, or BodyTooLargeError for anything above `limit`.
+
+    An oversized body of up to 16 MiB is read and discarded before the refusal, so that a client
+    still sending it receives the 413 instead of a connection reset; beyond that the refusal is
+    immediate (the server then closes the connection). ClientDisconnect when the client leaves.
+    """
+    declared_text = request.headers.get("content-length")
+    declared = int(declared_text) if declared_text is not None and declared_text.isdigit() else None
+    if declared is not None and declared > _DRAIN_LIMIT:
+        raise BodyTooLargeError(declared, limit)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    more = True
+    while more:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk = message.get("body", b"")
+        more = bool(message.get("more_body", False))
         size += len(chunk)
-        if size > limit:
-            raise BodyTooLargeError(size, limit)
-        chunks.append(chunk)
+        if size > _DRAIN_LIMIT:
+            break
+        if size <= limit:
+            chunks.append(chunk)
+    if size > limit:
+        raise BodyTooLargeError(max(size, declared or 0), limit)
     return b"".join(chunks)
 
 
