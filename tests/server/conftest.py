@@ -18,7 +18,12 @@ CLASSES = "/ims/oneroster/rostering/v1p2/classes/"
 def fetch_token(srv: ReferenceServer, **extra: str) -> str:
     response = httpx.post(
         srv.token_url,
-        data={"grant_type": "client_credentials", "client_id": srv.client_id, "client_secret": srv.client_secret, **extra},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": srv.client_id,
+            "client_secret": srv.client_secret,
+            **extra,
+        },
     )
     assert response.status_code == 200, response.text
     token: str = response.json()["access_token"]

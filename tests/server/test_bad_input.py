@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -47,7 +48,12 @@ def _deep(levels: int) -> bytes:
 )
 @pytest.mark.parametrize("operation_id", ["putResult", "updateClass"])
 def test_unreadable_body_is_400(
-    server: ReferenceServer, client: httpx.Client, operation_id: str, content: bytes, headers: dict[str, str], expected: str
+    server: ReferenceServer,
+    client: httpx.Client,
+    operation_id: str,
+    content: bytes,
+    headers: dict[str, str],
+    expected: str,
 ) -> None:
     path = RESULTS + "r-bad" if operation_id == "putResult" else CLASSES + server.class_ids[0]
     response = client.put(path, content=content, headers=headers)
@@ -58,8 +64,10 @@ def test_unreadable_body_is_400(
 
 def test_huge_integer_within_the_limit_is_a_number_not_an_error(client: httpx.Client) -> None:
     big = "9" * 5000
-    content = ('{"result": {"status": "active", "lineItem": {"sourcedId": "l"}, "student": {"sourcedId": "s"},'
-               f' "scoreStatus": "exempt", "scoreDate": "2026-11-20T14:30:00Z", "metadata": {{"n": {big}}}}}}}').encode()
+    content = (
+        '{"result": {"status": "active", "lineItem": {"sourcedId": "l"}, "student": {"sourcedId": "s"},'
+        f' "scoreStatus": "exempt", "scoreDate": "2026-11-20T14:30:00Z", "metadata": {{"n": {big}}}}}}}'
+    ).encode()
     response = client.put(RESULTS + "r-bigint", content=content, headers=JSON)
     assert response.status_code == 201
     assert f'"n":{big}' in response.text
@@ -115,7 +123,7 @@ def test_body_of_exactly_one_mebibyte_is_read(client: httpx.Client) -> None:
     ],
 )
 def test_schema_violation_is_422_naming_field_and_rule(
-    client: httpx.Client, mutate: dict[str, object], field: str, rule: str
+    client: httpx.Client, mutate: dict[str, Any], field: str, rule: str
 ) -> None:
     response = client.put(RESULTS + "r-422", json=result_body(**mutate))
     body = assert_documented("putResult", response)
@@ -135,17 +143,17 @@ def test_schema_violation_is_422_naming_field_and_rule(
         ({"class": {"terms": [{}]}}, "class.terms[0]: 'sourcedId' is a required property"),
     ],
 )
-def test_class_schema_violation_is_422(
-    server: ReferenceServer, client: httpx.Client, body: object, field: str
-) -> None:
+def test_class_schema_violation_is_422(server: ReferenceServer, client: httpx.Client, body: object, field: str) -> None:
     response = client.put(CLASSES + server.class_ids[0], json=body)
     answer = assert_documented("updateClass", response)
     assert response.status_code == 422 and answer["imsx_description"].startswith(field), answer
 
 
 def test_422_lists_every_problem_but_keeps_the_description_short(client: httpx.Client) -> None:
-    response = client.put(RESULTS + "r-many", json={"result": {"status": 1, "late": 2, "missing": 3, "comment": 4,
-                                                               "textScore": 5, "inProgress": 6}})
+    response = client.put(
+        RESULTS + "r-many",
+        json={"result": {"status": 1, "late": 2, "missing": 3, "comment": 4, "textScore": 5, "inProgress": 6}},
+    )
     body = assert_documented("putResult", response)
     assert len(body["imsx_error_details"]) >= 10
     assert "more (see imsx_error_details)" in body["imsx_description"]

@@ -6,11 +6,11 @@ import json
 import sqlite3
 
 import httpx
-
 from oneroster_client.api.gradebook import put_result
 from oneroster_client.api.rostering import update_class
 from oneroster_client.client import AuthenticatedClient
-from oneroster_client.models import PutResultRequest, PutClassRequest
+from oneroster_client.models import PutClassRequest, PutResultRequest
+
 from oneroster_kit.server.process import ReferenceServer
 
 from .conftest import CLASSES, RESULTS, assert_documented, result_body
