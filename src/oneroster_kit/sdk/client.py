@@ -114,8 +114,8 @@ class _Calls:
             raw = _last_response.get()
             if raw is None:  # failed before anything was sent: the body could not be serialised
                 raise RequestValidationError(
-                    f"{self.operation_id}: the request body cannot be serialised (a field has the wrong Python "
-                    f"type; strict=True names it): {exc!r}",
+                    f"{self.operation_id}: the request body cannot be serialised as JSON (a field has the wrong "
+                    f"Python type, or a value JSON cannot carry such as NaN; strict=True names the field): {exc!r}",
                     operation_id=self.operation_id,
                 ) from exc
             return Outcome(raw.status_code, raw.content, raw.headers, None, exc)
