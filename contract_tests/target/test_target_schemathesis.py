@@ -3,7 +3,7 @@ every applicable check on every response.
 
 Path ids are pinned in the test body (not with `map_path_parameters`, which the coverage phase
 ignores): class updates go to the classes the run was given, result ids get the run's prefix, and
-a valid body's `sourcedId` is set to the path id (the spec's cross-field rule that a schema cannot
+a body's string `sourcedId` is set to the path id (the spec's cross-field rule that a schema cannot
 state). A case whose path parameter is deliberately invalid is left as generated.
 """
 
@@ -69,14 +69,14 @@ def pin(case: Any, target: Target) -> None:
     pinned = target.result_id("fz-" + generated)
     case.path_parameters = {**(case.path_parameters or {}), "sourcedId": pinned}
     pinned = unquote(pinned)
+    # A body sourcedId that is a non-empty string satisfies its schema (string, minLength 1), so it is
+    # never what an invalid case is about: align it with the path in every mode, or the server would
+    # rightly refuse the case for the mismatch and hide what the case really tests.
     body = case.body
-    if (
-        _mode(case, ParameterLocation.BODY) != GenerationMode.NEGATIVE
-        and isinstance(body, dict)
-        and isinstance(body.get("result"), dict)
-        and "sourcedId" in body["result"]
-    ):
-        case.body = {**body, "result": {**body["result"], "sourcedId": pinned}}
+    if isinstance(body, dict) and isinstance(body.get("result"), dict):
+        current = body["result"].get("sourcedId")
+        if isinstance(current, str) and current:
+            case.body = {**body, "result": {**body["result"], "sourcedId": pinned}}
 
 
 @schema.parametrize()

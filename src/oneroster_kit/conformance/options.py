@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NoReturn
 
 __all__ = ["PROFILES", "Options", "Profile", "UsageError", "parse_options"]
 
@@ -28,11 +28,12 @@ class Profile:
     name: str
     max_examples: int  # schemathesis fuzzing examples per operation
     semantic_examples: int  # hypothesis examples per property-based semantic check
+    shrink_seconds: int  # time hypothesis may spend shrinking one failure to a minimal input
 
 
 PROFILES: dict[str, Profile] = {
-    "quick": Profile("quick", max_examples=30, semantic_examples=8),
-    "thorough": Profile("thorough", max_examples=300, semantic_examples=60),
+    "quick": Profile("quick", max_examples=30, semantic_examples=8, shrink_seconds=6),
+    "thorough": Profile("thorough", max_examples=300, semantic_examples=60, shrink_seconds=60),
 }
 
 AuthMode = Literal["token", "client_credentials", "embedded"]
@@ -78,8 +79,15 @@ class Options:
         return f"conformance-{self.run_id}-"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad command line as one UsageError line instead of usage + exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message}; see `oneroster-conformance --help`")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="oneroster-conformance",
         description=(
             "Check a OneRoster server against openapi.yaml. With no --base-url, the embedded reference "
@@ -130,12 +138,7 @@ def parse_options(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
     """Options from argv and the environment; raises UsageError (one line) for anything wrong."""
     environ = os.environ if env is None else env
     parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse already printed its message
-        if exc.code == 0:
-            raise
-        raise UsageError("invalid command line; see `oneroster-conformance --help`") from None
+    args = parser.parse_args(argv)  # --help exits 0 here; errors raise UsageError
 
     def pick(value: str | None, name: str) -> str | None:
         chosen = value if value is not None else environ.get(name)

@@ -59,5 +59,3 @@ def run(options: Options) -> int:
         if exit_code == 2:
             raise UsageError(f"the suite could not run (pytest exit {int(code)}); see the output above")
         return exit_code
-
-

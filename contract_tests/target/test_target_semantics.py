@@ -1,0 +1,377 @@
+"""Semantic checks a fuzzer does not make, each a named check of the report.
+
+Bodies come from strategies derived from openapi.yaml (schemathesis `as_strategy`, valid mode),
+so every field, enum and nullable the spec allows is exercised; hypothesis shrinks a failure to
+a minimal body before it is reported. Results are written only under the run's prefix, classes
+only among those the run was given.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+from hypothesis.internal.conjecture import engine as hypothesis_engine
+from schemathesis import GenerationMode
+
+from oneroster_kit.conformance.auth import ClientCredentials, TokenError
+from oneroster_kit.conformance.compare import echo_mismatches, json_equal, parse_instant, request_schema
+from oneroster_kit.conformance.records import CheckFailed
+from oneroster_kit.conformance.session import active, current_options
+from oneroster_kit.conformance.setup import example_body
+from oneroster_kit.conformance.target import Exchange, Target
+from oneroster_kit.contract import operation
+from oneroster_kit.spec import spec_path
+
+OPTIONS = current_options()
+# Shrinking replays requests against the target; bound it per failure (hypothesis's own bound is
+# five minutes). The reported input is the smallest found within the profile's budget.
+hypothesis_engine.MAX_SHRINKING_SECONDS = OPTIONS.profile.shrink_seconds
+RESULTS = operation("putResult").path
+CLASSES = operation("updateClass").path
+_schema = schemathesis.openapi.from_path(str(spec_path()))
+result_bodies = _schema[RESULTS]["PUT"].as_strategy(generation_mode=GenerationMode.POSITIVE).map(lambda c: c.body)
+class_bodies = _schema[CLASSES]["PUT"].as_strategy(generation_mode=GenerationMode.POSITIVE).map(lambda c: c.body)
+_ids = itertools.count(1)
+
+
+def semantic(check: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Hypothesis settings of the run (examples per profile, the run's seed, no example database)."""
+
+    def decorate(test: Callable[..., Any]) -> Callable[..., Any]:
+        configured = settings(
+            max_examples=OPTIONS.semantic_examples,
+            deadline=None,
+            database=None,
+            report_multiple_bugs=False,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+        )(test)
+        return pytest.mark.conformance_check(check)(seed(OPTIONS.seed)(configured))
+
+    return decorate
+
+
+def counted(check: str) -> None:
+    plugin = active()
+    if plugin is not None:
+        plugin.outcome.count_case(check)
+
+
+def fail(check: str, exchange: Exchange, message: str) -> CheckFailed:
+    return CheckFailed(
+        check,
+        exchange.operation_id,
+        f"{message} [{exchange.describe()}]",
+        input=exchange.request_body,
+        curl=exchange.curl,
+    )
+
+
+def fresh_result_id(target: Target, what: str) -> str:
+    return target.result_id(f"{what}-{next(_ids)}")
+
+
+def with_id(body: dict[str, Any], sourced_id: str) -> dict[str, Any]:
+    """A valid result body for this id: a body sourcedId, when present, must equal the path id."""
+    result = dict(body["result"])
+    if "sourcedId" in result:
+        result["sourcedId"] = sourced_id
+    return {**body, "result": result}
+
+
+def expect_success(check: str, exchange: Exchange, allowed: tuple[int, ...]) -> dict[str, Any]:
+    if exchange.status not in allowed:
+        raise fail(check, exchange, f"a valid request was answered {exchange.status}, expected {allowed}")
+    document = exchange.json
+    if not isinstance(document, dict):
+        raise fail(check, exchange, "the success response is not a JSON object")
+    return document
+
+
+def stored_result(check: str, exchange: Exchange) -> dict[str, Any]:
+    document = expect_success(check, exchange, (200, 201))
+    result = document.get("result")
+    if not isinstance(result, dict):
+        raise fail(check, exchange, "the response has no `result` object")
+    return result
+
+
+def imsx_problems(exchange: Exchange, status: int, minor: str) -> list[str]:
+    """Why the response is not the documented imsx error for `status` (empty when it is)."""
+    problems = []
+    if exchange.status != status:
+        problems.append(f"answered {exchange.status}, expected {status}")
+    validator = operation(exchange.operation_id).response_validator(status)
+    body = exchange.json
+    if validator is not None:
+        problems += [f"error body: {v}" for v in validator.violations(body)]
+    fields = (body or {}).get("imsx_CodeMinor", {}).get("imsx_codeMinorField", []) if isinstance(body, dict) else []
+    values = [f.get("imsx_codeMinorFieldValue") for f in fields if isinstance(f, dict)]
+    if minor not in values:
+        problems.append(f"imsx_codeMinorFieldValue is {values or 'absent'}, expected {minor!r}")
+    return problems
+
+
+# -- results ---------------------------------------------------------------------------------------
+
+
+@semantic("result_echo")
+@given(body=result_bodies)
+def test_result_echo(conformance_target: Target, body: dict[str, Any]) -> None:
+    """Every field sent comes back equal; sourcedId is the path id."""
+    counted("result_echo")
+    target = conformance_target
+    rid = fresh_result_id(target, "echo")
+    body = with_id(body, rid)
+    exchange = target.put("putResult", rid, body)
+    got = stored_result("result_echo", exchange)
+    sent = {k: v for k, v in body["result"].items() if k not in ("sourcedId", "dateLastModified")}
+    problems = echo_mismatches(request_schema("putResult"), sent, got, "result")
+    if got.get("sourcedId") != rid:
+        problems.insert(0, f"result.sourcedId: {got.get('sourcedId')!r} is not the path id {rid!r}")
+    if problems:
+        raise fail("result_echo", exchange, "; ".join(problems))
+
+
+@semantic("result_upsert")
+@given(first=result_bodies, second=result_bodies)
+def test_result_upsert(conformance_target: Target, first: dict[str, Any], second: dict[str, Any]) -> None:
+    """Create, update the same id (the update is what comes back), repeat the update (idempotent)."""
+    counted("result_upsert")
+    target = conformance_target
+    rid = fresh_result_id(target, "upsert")
+    stored_result("result_upsert", target.put("putResult", rid, with_id(first, rid)))
+    update = with_id(second, rid)
+    exchange = target.put("putResult", rid, update)
+    updated = stored_result("result_upsert", exchange)
+    sent = {k: v for k, v in update["result"].items() if k not in ("sourcedId", "dateLastModified")}
+    problems = echo_mismatches(request_schema("putResult"), sent, updated, "result")
+    if problems:
+        raise fail(
+            "result_upsert", exchange, "the update of an existing result is not reflected: " + "; ".join(problems)
+        )
+    again = target.put("putResult", rid, update)
+    repeated = stored_result("result_upsert", again)
+    strip = {"dateLastModified"}
+    if not json_equal(
+        {k: v for k, v in updated.items() if k not in strip}, {k: v for k, v in repeated.items() if k not in strip}
+    ):
+        raise fail("result_upsert", again, f"repeating the same PUT changed the result: before {updated!r}")
+
+
+@pytest.mark.conformance_check("body_sourcedid_mismatch")
+def test_body_sourcedid_mismatch(conformance_target: Target) -> None:
+    counted("body_sourcedid_mismatch")
+    target = conformance_target
+    rid = fresh_result_id(target, "mismatch")
+    body = example_body("putResult")
+    body = {**body, "result": {**body["result"], "sourcedId": rid + "-other"}}
+    exchange = target.put("putResult", rid, body)
+    problems = imsx_problems(exchange, 422, "invaliddata")
+    if problems:
+        raise fail("body_sourcedid_mismatch", exchange, "; ".join(problems))
+
+
+# -- classes ---------------------------------------------------------------------------------------
+
+
+def _class_fields_not_sent(sent: dict[str, Any], before: dict[str, Any]) -> list[str]:
+    changeable = set(request_schema("updateClass")["properties"])
+    return [k for k in before if k != "dateLastModified" and not (k in sent and k in changeable)]
+
+
+@semantic("class_merge")
+@given(first=class_bodies, second=class_bodies, pick=st.integers(min_value=0, max_value=2**16))
+def test_class_merge(conformance_target: Target, first: dict[str, Any], second: dict[str, Any], pick: int) -> None:
+    """Fields sent come back equal; fields not sent keep the values they had."""
+    counted("class_merge")
+    target = conformance_target
+    class_id = target.class_ids[pick % len(target.class_ids)]
+    exchange = target.put("updateClass", class_id, first)
+    before = expect_success("class_merge", exchange, (200,))
+    problems = echo_mismatches(request_schema("updateClass"), first["class"], before, "class")
+    if problems:
+        raise fail("class_merge", exchange, "fields sent do not come back equal: " + "; ".join(problems))
+    exchange = target.put("updateClass", class_id, second)
+    after = expect_success("class_merge", exchange, (200,))
+    problems = echo_mismatches(request_schema("updateClass"), second["class"], after, "class")
+    for key in _class_fields_not_sent(second["class"], before):
+        if key not in after:
+            problems.append(f"{key}: not sent, had {before[key]!r}, now missing")
+        elif not json_equal(before[key], after[key]):
+            problems.append(f"{key}: not sent, had {before[key]!r}, now {after[key]!r}")
+    if problems:
+        raise fail(
+            "class_merge",
+            exchange,
+            f"after a first PUT of {first!r}, the partial update did not merge: " + "; ".join(problems),
+        )
+
+
+@pytest.mark.conformance_check("class_unknown_404")
+def test_class_unknown_404(conformance_target: Target) -> None:
+    counted("class_unknown_404")
+    target = conformance_target
+    missing = target.result_id(f"no-such-class-{next(_ids)}")
+    body = example_body("updateClass")
+    for attempt in ("first", "repeated"):
+        exchange = target.put("updateClass", missing, body)
+        problems = imsx_problems(exchange, 404, "unknownobject")
+        if problems:
+            raise fail("class_unknown_404", exchange, f"{attempt} PUT to an unknown class id: " + "; ".join(problems))
+
+
+# -- dateLastModified ------------------------------------------------------------------------------
+
+_BOGUS = "2001-02-03T04:05:06Z"
+
+
+def _stamp(check: str, exchange: Exchange, document: dict[str, Any]) -> Any:
+    value = document.get("dateLastModified")
+    instant = parse_instant(value)
+    if instant is None:
+        raise fail(check, exchange, f"dateLastModified {value!r} is not an RFC 3339 date-time")
+    if instant == parse_instant(_BOGUS):
+        raise fail(check, exchange, f"dateLastModified is the value the client sent ({_BOGUS}), not set by the server")
+    return instant
+
+
+@pytest.mark.conformance_check("date_last_modified")
+@pytest.mark.parametrize("operation_id", ["putResult", "updateClass"])
+def test_date_last_modified(conformance_target: Target, operation_id: str) -> None:
+    counted("date_last_modified")
+    target = conformance_target
+    if operation_id == "putResult":
+        sourced_id = fresh_result_id(target, "dlm")
+        base = example_body("putResult")
+        body: dict[str, Any] = {
+            **base,
+            "result": {**base["result"], "sourcedId": sourced_id, "dateLastModified": _BOGUS},
+        }
+    else:
+        sourced_id = target.class_ids[0]
+        body = {"class": {"dateLastModified": _BOGUS}}  # unknown member: ignored by the contract
+    previous = None
+    for _ in range(3):
+        exchange = target.put(operation_id, sourced_id, body)
+        document = expect_success("date_last_modified", exchange, (200, 201))
+        stamped = document.get("result") if operation_id == "putResult" else document
+        if not isinstance(stamped, dict):
+            raise fail("date_last_modified", exchange, "no object in the response")
+        instant = _stamp("date_last_modified", exchange, stamped)
+        if previous is not None and not instant > previous:
+            raise fail(
+                "date_last_modified",
+                exchange,
+                f"dateLastModified did not advance: {previous.isoformat()} then {instant.isoformat()}",
+            )
+        previous = instant
+        time.sleep(0.01)  # writes in the same millisecond are not required to differ
+
+
+# -- auth ------------------------------------------------------------------------------------------
+
+
+def _auth_probe(target: Target, operation_id: str) -> tuple[str, dict[str, Any]]:
+    """A harmless valid request: a result under the prefix, or an empty class update."""
+    if operation_id == "putResult":
+        rid = fresh_result_id(target, "auth")
+        base = example_body("putResult")
+        return rid, {**base, "result": {**base["result"], "sourcedId": rid}}
+    return target.class_ids[0], {"class": {}}
+
+
+OPERATIONS = ["putResult", "updateClass"]
+
+
+@pytest.mark.conformance_check("auth_missing_token")
+@pytest.mark.parametrize("operation_id", OPERATIONS)
+def test_auth_missing_token(conformance_target: Target, operation_id: str) -> None:
+    counted("auth_missing_token")
+    sourced_id, body = _auth_probe(conformance_target, operation_id)
+    exchange = conformance_target.put(operation_id, sourced_id, body, authenticate=False)
+    problems = imsx_problems(exchange, 401, "unauthorisedrequest")
+    if problems:
+        raise fail("auth_missing_token", exchange, "request without a token: " + "; ".join(problems))
+
+
+MALFORMED = [
+    "Bearer",
+    "Bearer two words",
+    "Bearer not-a-token-issued-by-this-server",
+    "Basic dXNlcjpwYXNz",
+    "Token abc",
+]
+
+
+@pytest.mark.conformance_check("auth_malformed_token")
+@pytest.mark.parametrize("operation_id", OPERATIONS)
+@pytest.mark.parametrize("header", MALFORMED, ids=["bare-bearer", "two-words", "unknown", "basic", "other-scheme"])
+def test_auth_malformed_token(conformance_target: Target, operation_id: str, header: str) -> None:
+    counted("auth_malformed_token")
+    sourced_id, body = _auth_probe(conformance_target, operation_id)
+    exchange = conformance_target.put(operation_id, sourced_id, body, headers={"Authorization": header})
+    problems = imsx_problems(exchange, 401, "unauthorisedrequest")
+    if problems:
+        raise fail("auth_malformed_token", exchange, f"Authorization {header!r}: " + "; ".join(problems))
+
+
+def _issuer(target: Target) -> ClientCredentials:
+    if not isinstance(target.tokens, ClientCredentials):
+        pytest.skip("needs client credentials (--client-id/--client-secret/--token-url) to request special tokens")
+    return target.tokens
+
+
+@pytest.mark.conformance_check("auth_expired_token")
+def test_auth_expired_token(conformance_target: Target) -> None:
+    counted("auth_expired_token")
+    target = conformance_target
+    issuer = _issuer(target)
+    lifetime = 1
+    try:
+        grant = issuer.grant(expires_in=lifetime)
+    except TokenError as exc:
+        pytest.skip(f"the token endpoint refused a short-lived token (expires_in={lifetime}): {exc}")
+    if grant.expires_in is None or grant.expires_in > lifetime:
+        pytest.skip(
+            f"the token endpoint ignores expires_in={lifetime} (granted {grant.expires_in}); cannot wait it out"
+        )
+    headers = {"Authorization": f"Bearer {grant.access_token}"}
+    sourced_id, body = _auth_probe(target, "updateClass")
+    fresh = target.put("updateClass", sourced_id, body, headers=headers)
+    if fresh.status != 200:
+        raise fail("auth_expired_token", fresh, "a freshly issued short-lived token was refused before it expired")
+    time.sleep(grant.expires_in + 1.2)
+    for operation_id in OPERATIONS:
+        sourced_id, body = _auth_probe(target, operation_id)
+        exchange = target.put(operation_id, sourced_id, body, headers=headers)
+        problems = imsx_problems(exchange, 401, "unauthorisedrequest")
+        if problems:
+            raise fail("auth_expired_token", exchange, "token expired a second ago: " + "; ".join(problems))
+
+
+@pytest.mark.conformance_check("auth_scope")
+@pytest.mark.parametrize("operation_id", OPERATIONS)
+def test_auth_scope(conformance_target: Target, operation_id: str) -> None:
+    counted("auth_scope")
+    target = conformance_target
+    issuer = _issuer(target)
+    needed = set(operation(operation_id).scopes)
+    others = sorted({s for op in OPERATIONS for s in operation(op).scopes} - needed)
+    try:
+        grant = issuer.grant(scope=" ".join(others))
+    except TokenError as exc:
+        pytest.skip(f"the target cannot issue a token with only {others}: {exc}")
+    if grant.scopes is not None and grant.scopes & needed:
+        pytest.skip(f"the token endpoint ignored the scope parameter (granted {sorted(grant.scopes)})")
+    sourced_id, body = _auth_probe(target, operation_id)
+    exchange = target.put(operation_id, sourced_id, body, headers={"Authorization": f"Bearer {grant.access_token}"})
+    problems = imsx_problems(exchange, 403, "forbidden")
+    if problems:
+        raise fail("auth_scope", exchange, f"token with scopes {others} only: " + "; ".join(problems))

@@ -1,0 +1,97 @@
+"""Benchmark: the conformance suite's quick profile vs plain `schemathesis run`, side by side.
+
+Against one fresh reference server, in one run: (1) `oneroster-conformance` with the quick
+profile (wall time, test cases, cases per second), (2) its schemathesis part alone
+(`--check schemathesis`), (3) plain `schemathesis run` with the same phases (examples, coverage,
+fuzzing), the same budget (max examples per operation), modes, checks, seed and a single worker.
+Prints the figures and the ratios; targets: quick profile within 60 s, cases/s within 1.3x of
+plain schemathesis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from oneroster_kit.conformance.auth import fetch_token
+from oneroster_kit.conformance.options import PROFILES
+from oneroster_kit.server.process import ReferenceServer
+from oneroster_kit.spec import spec_path
+
+_CASES = re.compile(r"Test cases:\s*\n?\s*(\d+) generated", re.MULTILINE)
+
+
+def _conformance(server: ReferenceServer, report: Path, seed: int, extra: list[str]) -> tuple[float, int, int]:
+    command = [sys.executable, "-m", "oneroster_kit.conformance", "--base-url", server.base_url]
+    command += ["--token-url", server.token_url, f"--client-id={server.client_id}"]
+    command += [f"--client-secret={server.client_secret}", "--seed", str(seed), "--report-dir", str(report)]
+    for class_id in server.class_ids:
+        command += ["--class-id", class_id]
+    started = time.perf_counter()
+    completed = subprocess.run([*command, *extra], capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if completed.returncode == 2:
+        raise SystemExit(f"oneroster-conformance could not run: {completed.stderr.strip()}")
+    result = json.loads((report / "result.json").read_text())
+    return elapsed, sum(result["run"]["test_cases"].values()), completed.returncode
+
+
+def _plain(server: ReferenceServer, workdir: Path, seed: int, max_examples: int) -> tuple[float, int, int]:
+    grant = fetch_token(server.token_url, server.client_id, server.client_secret)
+    config = workdir / "schemathesis.toml"
+    config.write_text("")  # explicit and empty: no parent-directory config is picked up
+    st = shutil.which("st") or shutil.which("schemathesis")
+    if st is None:
+        raise SystemExit("the schemathesis command is not installed")
+    command = [st, "--config-file", str(config), "run", str(spec_path()), "--url", server.base_url]
+    command += ["-H", f"Authorization: Bearer {grant.access_token}", "--phases", "examples,coverage,fuzzing"]
+    command += ["--mode", "all", "--checks", "all", "-n", str(max_examples), "--seed", str(seed)]
+    command += ["--generation-deterministic", "--generation-database", "none", "-w", "1", "--no-color"]
+    started = time.perf_counter()
+    completed = subprocess.run(command, capture_output=True, text=True, check=False, cwd=workdir)
+    elapsed = time.perf_counter() - started
+    match = _CASES.search(completed.stdout)
+    if match is None:
+        raise SystemExit(f"could not read the number of test cases from schemathesis:\n{completed.stdout[-2000:]}")
+    return elapsed, int(match.group(1)), completed.returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    budget = PROFILES["quick"].max_examples
+    with tempfile.TemporaryDirectory(prefix="bench-conformance-") as tmp:
+        workdir = Path(tmp)
+        with ReferenceServer() as server:
+            quick = _conformance(server, workdir / "quick", args.seed, [])
+        with ReferenceServer() as server:
+            fuzz_only = _conformance(server, workdir / "fuzz", args.seed, ["--check", "schemathesis"])
+        with ReferenceServer() as server:
+            plain = _plain(server, workdir, args.seed, budget)
+    rows = [
+        ("oneroster-conformance --profile quick", *quick),
+        ("oneroster-conformance --check schemathesis", *fuzz_only),
+        (f"schemathesis run (examples,coverage,fuzzing; -n {budget}; all modes/checks; -w 1)", *plain),
+    ]
+    print(f"{'run':<78} {'wall s':>7} {'cases':>6} {'cases/s':>8} {'exit':>4}")
+    for name, elapsed, cases, code in rows:
+        print(f"{name:<78} {elapsed:7.1f} {cases:6d} {cases / elapsed:8.1f} {code:4d}")
+    plain_rate = plain[1] / plain[0]
+    print(f"quick profile wall time: {quick[0]:.1f} s (target <= 60 s): {'OK' if quick[0] <= 60 else 'MISSED'}")
+    for label, (elapsed, cases, _) in (("quick profile", quick), ("schemathesis part", fuzz_only)):
+        ratio = plain_rate / (cases / elapsed)
+        verdict = "OK" if ratio <= 1.3 else "MISSED"
+        print(f"plain schemathesis cases/s / {label} cases/s = {ratio:.2f} (target <= 1.3): {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""The command end to end: a correct server passes, set-up errors are one line with exit 2."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+from oneroster_kit.server.process import ReferenceServer
+from tests.conformance.conftest import run_cli, target_args
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _assert_usage_error(run_code: int, stderr: str, *fragments: str) -> None:
+    assert run_code == 2, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("ONEROSTER_")}
+
+
+def test_correct_server_conforms_and_reports(tmp_path: Path) -> None:
+    with ReferenceServer() as server:
+        run = run_cli([*target_args(server), "--seed", "11"], tmp_path / "report", env=_clean_env())
+    assert run.code == 0, run.explain()
+    result = run.result
+    assert result["verdict"] == "conforms" and result["failures"] == []
+    assert result["tests"]["failed"] == 0 and result["tests"]["passed"] > 10
+    assert result["run"]["test_cases"]["schemathesis"] > 100
+    prefix = result["writes"]["result_prefix"]
+    assert prefix == "conformance-s11-"
+    assert result["writes"]["results"] and all(r.startswith(prefix) for r in result["writes"]["results"])
+    assert set(result["writes"]["classes_updated"]) <= set(server.class_ids)
+    assert any("restored" in note for note in result["writes"]["class_restore"])
+    assert (run.report_dir / "junit.xml").read_text().startswith("<?xml")
+    assert "**Verdict: conforms**" in run.summary
+
+
+def test_same_seed_repeats_the_run(tmp_path: Path) -> None:
+    """Two fresh servers, the same seed: the same generated requests (ids written, case counts)."""
+    runs = []
+    for index, seed in enumerate(("5", "5", "6")):
+        with ReferenceServer() as server:
+            args = [*target_args(server), "--seed", seed, "--check", "schemathesis", "--check", "result_echo"]
+            run = run_cli(args, tmp_path / f"r{index}", env=_clean_env())
+        assert run.code == 0, run.explain()
+        runs.append(run.result)
+    first, again, other = runs
+    assert first["writes"]["results"] == again["writes"]["results"]
+    assert first["run"]["test_cases"] == again["run"]["test_cases"]
+    other_ids = {r.replace("conformance-s6-", "") for r in other["writes"]["results"]}
+    assert {r.replace("conformance-s5-", "") for r in first["writes"]["results"]} != other_ids
+
+
+def test_unreachable_url_is_a_usage_error(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{_free_port()}"
+    run = run_cli(["--base-url", url, "--token", "t", "--class-id", "c1"], tmp_path, env=_clean_env())
+    _assert_usage_error(run.code, run.stderr, "cannot reach", url)
+
+
+def test_rejected_credentials_are_a_usage_error(tmp_path: Path) -> None:
+    with ReferenceServer() as server:
+        args = [
+            a if not a.startswith("--client-secret=") else "--client-secret=wrong-secret" for a in target_args(server)
+        ]
+        run = run_cli(args, tmp_path, env=_clean_env())
+    _assert_usage_error(run.code, run.stderr, "credentials rejected", "401")
+
+
+def test_rejected_token_is_a_usage_error(tmp_path: Path) -> None:
+    with ReferenceServer() as server:
+        args = ["--base-url", server.base_url, "--token", "not-a-token", "--class-id", server.class_ids[0]]
+        run = run_cli(args, tmp_path, env=_clean_env())
+    _assert_usage_error(run.code, run.stderr, "rejected the token", "--token")
+
+
+def test_unknown_class_id_is_a_usage_error(tmp_path: Path) -> None:
+    with ReferenceServer() as server:
+        args = [*target_args(server), "--class-id", "no-such-class"]
+        run = run_cli(args, tmp_path, env=_clean_env())
+    _assert_usage_error(run.code, run.stderr, "'no-such-class' does not exist")
+
+
+def test_remote_target_without_class_ids_is_a_usage_error(tmp_path: Path) -> None:
+    env = {**_clean_env(), "ONEROSTER_BASE_URL": "http://127.0.0.1:9", "ONEROSTER_TOKEN": "t"}
+    run = run_cli([], tmp_path, env=env)
+    _assert_usage_error(run.code, run.stderr, "--class-id", "ONEROSTER_CLASS_IDS")
+
+
+def test_remote_target_without_credentials_is_a_usage_error(tmp_path: Path) -> None:
+    run = run_cli(["--base-url", "http://127.0.0.1:9", "--class-id", "c"], tmp_path, env=_clean_env())
+    _assert_usage_error(run.code, run.stderr, "--token", "--client-id")
