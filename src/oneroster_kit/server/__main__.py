@@ -82,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"oneroster-reference-server: error: {error}", file=sys.stderr)
         return 2
     try:
-        sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP;
+        # without it Nagle's algorithm plus the client's delayed ACK add ~40 ms to keep-alive requests.
+        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((args.host, args.port))
     except OSError as error:
