@@ -99,7 +99,9 @@ def _client(base_url: str, token: str) -> AuthenticatedClient:
         limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
         socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
     )
-    return AuthenticatedClient(base_url=base_url, token=token, httpx_args={"transport": transport}, timeout=30.0)
+    return AuthenticatedClient(
+        base_url=base_url, token=token, httpx_args={"transport": transport}, timeout=httpx.Timeout(30.0)
+    )
 
 
 async def drive(base_url: str, token: str, concurrency: int, duration: float, warmup: float, into: Sample) -> None:
