@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 
 import httpx
 import pytest
@@ -137,9 +138,8 @@ def test_context_managers_close_the_connections(api: FakeAPI, make_client, make_
 
 
 def test_public_surface_is_exactly_all() -> None:
-    public = sorted(name for name in vars(sdk) if not name.startswith("_") and name not in {"auth", "client"})
-    modules = {"environment", "errors", "retry"}
-    assert sorted(sdk.__all__) == sorted(set(public) - modules)
+    public = {name for name, value in vars(sdk).items() if not name.startswith("_") and not inspect.ismodule(value)}
+    assert sdk.__all__ == sorted(public, key=lambda name: (not name.isupper(), name))
     for name in sdk.__all__:
         assert getattr(sdk, name) is not None
 

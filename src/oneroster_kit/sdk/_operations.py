@@ -31,6 +31,7 @@ from oneroster_kit.sdk.errors import (
     request_id_of,
     status_error,
 )
+from oneroster_kit.sdk.validation import CheckedValidator, request_checker, response_checker
 
 PUT_RESULT = "putResult"
 UPDATE_CLASS = "updateClass"
@@ -52,6 +53,25 @@ class Outcome(Generic[T]):
     parse_error: Exception | None = None
 
 
+@dataclass(frozen=True)
+class Plan:
+    """The spec pieces of one operation, resolved once per client (not once per call)."""
+
+    operation: Operation
+    request: CheckedValidator
+    responses: dict[int, CheckedValidator]
+
+    @classmethod
+    def of(cls, operation_id: str) -> Plan:
+        op = operation(operation_id)
+        responses = {status: response_checker(op, status) for status in op.documented_statuses}
+        return cls(op, request_checker(op), {status: c for status, c in responses.items() if c is not None})
+
+    @property
+    def operation_id(self) -> str:
+        return self.operation.operation_id
+
+
 def _check_path_id(operation_id: str, sourced_id: object) -> str:
     if not isinstance(sourced_id, str) or not sourced_id:
         raise RequestValidationError(
@@ -68,7 +88,7 @@ def _check_body_id(operation_id: str, location: str, path_id: str, body_id: obje
         raise SourcedIdMismatchError(operation_id=operation_id, location=location, path_id=path_id, body_id=body_id)
 
 
-def _refuse(op: Operation, violations: list[Violation], what: str) -> None:
+def _refuse(op: Plan, violations: list[Violation], what: str) -> None:
     if violations:
         raise RequestValidationError(
             f"{op.operation_id}: {what} breaks openapi.yaml, nothing was sent: "
@@ -79,15 +99,14 @@ def _refuse(op: Operation, violations: list[Violation], what: str) -> None:
 
 
 def prepare_result(
-    sourced_id: str, result: ResultInput | Result | Mapping[str, Any], *, strict: bool
+    op: Plan, sourced_id: str, result: ResultInput | Result | Mapping[str, Any], *, strict: bool
 ) -> PutResultRequest:
     """The request body for putResult, or a RequestValidationError/SourcedIdMismatchError."""
-    op = operation(PUT_RESULT)
     path_id = _check_path_id(PUT_RESULT, sourced_id)
     if isinstance(result, Mapping):
         _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.get("sourcedId"))
         document = {"result": dict(result)}
-        _refuse(op, op.request_validator.violations(document), "the result")
+        _refuse(op, op.request.violations(document), "the result")
         try:
             return PutResultRequest(result=ResultInput.from_dict(document["result"]))
         except MODEL_ERRORS as exc:  # pragma: no cover - the spec check above should make this unreachable
@@ -103,22 +122,23 @@ def prepare_result(
     _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.sourced_id)
     _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.additional_properties.get("sourcedId"))
     if strict:
-        _refuse(op, op.request_validator.violations({"result": _to_dict(PUT_RESULT, result)}), "the result")
+        _refuse(op, op.request.violations({"result": _to_dict(PUT_RESULT, result)}), "the result")
     return PutResultRequest(result=result)
 
 
-def prepare_class(sourced_id: str, class_update: ClassUpdate | Mapping[str, Any], *, strict: bool) -> PutClassRequest:
+def prepare_class(
+    op: Plan, sourced_id: str, class_update: ClassUpdate | Mapping[str, Any], *, strict: bool
+) -> PutClassRequest:
     """The request body for updateClass, or a RequestValidationError/SourcedIdMismatchError.
 
     The class schema has no sourcedId (unknown members are ignored by the server), but a body
     that names a different class is still a caller's mistake, so it is refused the same way.
     """
-    op = operation(UPDATE_CLASS)
     path_id = _check_path_id(UPDATE_CLASS, sourced_id)
     if isinstance(class_update, Mapping):
         _check_body_id(UPDATE_CLASS, "class.sourcedId", path_id, class_update.get("sourcedId"))
         document = {"class": dict(class_update)}
-        _refuse(op, op.request_validator.violations(document), "the class update")
+        _refuse(op, op.request.violations(document), "the class update")
         try:
             return PutClassRequest(class_=ClassUpdate.from_dict(document["class"]))
         except MODEL_ERRORS as exc:  # pragma: no cover - the spec check above should make this unreachable
@@ -133,7 +153,9 @@ def prepare_class(sourced_id: str, class_update: ClassUpdate | Mapping[str, Any]
     _check_body_id(UPDATE_CLASS, "class.sourcedId", path_id, class_update.additional_properties.get("sourcedId"))
     if strict:
         _refuse(
-            op, op.request_validator.violations({"class": _to_dict(UPDATE_CLASS, class_update)}), "the class update"
+            op,
+            op.request.violations({"class": _to_dict(UPDATE_CLASS, class_update)}),
+            "the class update",
         )
     return PutClassRequest(class_=class_update)
 
@@ -148,8 +170,9 @@ def _to_dict(operation_id: str, model: ResultInput | ClassUpdate) -> dict[str, A
         ) from exc
 
 
-def interpret(op_id: str, outcome: Outcome[Any], *, validate: bool) -> Any:
+def interpret(plan: Plan, outcome: Outcome[Any], *, validate: bool) -> Any:
     """The generated model of a 2xx answer, or raise the error the answer stands for."""
+    op_id = plan.operation_id
     if not 200 <= outcome.status_code < 300:
         raise status_error(
             operation_id=op_id,
@@ -158,10 +181,10 @@ def interpret(op_id: str, outcome: Outcome[Any], *, validate: bool) -> Any:
             headers=outcome.headers,
             parsed=outcome.parsed,
         )
-    op = operation(op_id)
+    op = plan.operation
     expected: type[Any] = PutResultResponse if op_id == PUT_RESULT else Class
     request_id = request_id_of(outcome.headers)
-    validator = op.response_validator(outcome.status_code)
+    validator = plan.responses.get(outcome.status_code)
     if validator is None:
         documented = ", ".join(str(code) for code in op.documented_statuses if code < 300)
         raise ResponseValidationError(

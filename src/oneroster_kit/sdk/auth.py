@@ -79,6 +79,12 @@ class ClientCredentialsAuth(httpx.Auth):
     def __repr__(self) -> str:  # never show the secret
         return f"ClientCredentialsAuth(token_url={self.token_url!r}, client_id={self.client_id!r})"
 
+    @property
+    def access_token(self) -> str | None:
+        """The cached access token while it is fresh (e.g. to hand to another tool), else None."""
+        token = self._valid_token()
+        return token.header.removeprefix("Bearer ") if token is not None else None
+
     def invalidate(self) -> None:
         """Forget the cached token; the next request fetches a new one."""
         self._token = None

@@ -30,6 +30,7 @@ from oneroster_kit.sdk._operations import (
     PUT_RESULT,
     UPDATE_CLASS,
     Outcome,
+    Plan,
     interpret,
     prepare_class,
     prepare_result,
@@ -170,6 +171,8 @@ class _ClientBase:
         self._headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
         # The generated functions take a client object; auth and timeouts come from the httpx client set on it.
         self._api = AuthenticatedClient(base_url=self.base_url, token="", raise_on_unexpected_status=False)
+        self._put_result = Plan.of(PUT_RESULT)
+        self._update_class = Plan.of(UPDATE_CLASS)
 
     @classmethod
     def from_env(
@@ -215,13 +218,13 @@ class OneRosterClient(_ClientBase):
         timeout: TimeoutTypes | None = None,
     ) -> Result:
         """Create or update the result `sourced_id` (upsert); returns the stored result."""
-        body = prepare_result(sourced_id, result, strict=self.strict)
+        body = prepare_result(self._put_result, sourced_id, result, strict=self.strict)
         with _Calls(PUT_RESULT, timeout) as call:
             try:
                 outcome = call.outcome(_put_result.sync_detailed(sourced_id, client=self._api, body=body))
             except Exception as exc:
                 outcome = call.failure(exc)
-        stored: Result = interpret(PUT_RESULT, outcome, validate=self.validate_responses)
+        stored: Result = interpret(self._put_result, outcome, validate=self.validate_responses)
         return stored
 
     def update_class(
@@ -232,13 +235,13 @@ class OneRosterClient(_ClientBase):
         timeout: TimeoutTypes | None = None,
     ) -> Class:
         """Change the fields given of the existing class `sourced_id`; returns the whole class."""
-        body = prepare_class(sourced_id, class_update, strict=self.strict)
+        body = prepare_class(self._update_class, sourced_id, class_update, strict=self.strict)
         with _Calls(UPDATE_CLASS, timeout) as call:
             try:
                 outcome = call.outcome(_update_class.sync_detailed(sourced_id, client=self._api, body=body))
             except Exception as exc:
                 outcome = call.failure(exc)
-        updated: Class = interpret(UPDATE_CLASS, outcome, validate=self.validate_responses)
+        updated: Class = interpret(self._update_class, outcome, validate=self.validate_responses)
         return updated
 
     def close(self) -> None:
@@ -276,11 +279,11 @@ class AsyncOneRosterClient(_ClientBase):
         timeout: TimeoutTypes | None = None,
     ) -> Result:
         """Create or update the result `sourced_id` (upsert); returns the stored result."""
-        body = prepare_result(sourced_id, result, strict=self.strict)
+        body = prepare_result(self._put_result, sourced_id, result, strict=self.strict)
         outcome = await self._run(
             PUT_RESULT, timeout, lambda: _put_result.asyncio_detailed(sourced_id, client=self._api, body=body)
         )
-        stored: Result = interpret(PUT_RESULT, outcome, validate=self.validate_responses)
+        stored: Result = interpret(self._put_result, outcome, validate=self.validate_responses)
         return stored
 
     async def update_class(
@@ -291,11 +294,11 @@ class AsyncOneRosterClient(_ClientBase):
         timeout: TimeoutTypes | None = None,
     ) -> Class:
         """Change the fields given of the existing class `sourced_id`; returns the whole class."""
-        body = prepare_class(sourced_id, class_update, strict=self.strict)
+        body = prepare_class(self._update_class, sourced_id, class_update, strict=self.strict)
         outcome = await self._run(
             UPDATE_CLASS, timeout, lambda: _update_class.asyncio_detailed(sourced_id, client=self._api, body=body)
         )
-        updated: Class = interpret(UPDATE_CLASS, outcome, validate=self.validate_responses)
+        updated: Class = interpret(self._update_class, outcome, validate=self.validate_responses)
         return updated
 
     @staticmethod

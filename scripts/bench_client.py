@@ -1,0 +1,233 @@
+"""Benchmark: the SDK against raw httpx, side by side in one interleaved run on the reference server.
+
+Raw httpx sends the same pre-serialised JSON with the same bearer token and reads the answer;
+the SDK does everything a user gets (argument checks, generated models, auth flow, retry
+transport, response validation against openapi.yaml, model parsing). Rounds alternate which
+side goes first so drift on a shared machine hits both. Printed:
+
+- concurrency 1 (sync clients): median time per request; target SDK/raw <= 1.15;
+- concurrency 16 (async clients, 16 tasks): requests per second; target SDK/raw >= 0.9;
+- client CPU alone (both against an in-process MockTransport, no network): the SDK's own cost,
+  which the loopback figures can hide.
+
+Usage: python scripts/bench_client.py [--requests 200] [--rounds 5] [--concurrency 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import json
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from oneroster_kit.contract import operation
+from oneroster_kit.sdk import AsyncOneRosterClient, ClientCredentialsAuth, Environment, OneRosterClient, RetryConfig
+from oneroster_kit.server.process import ReferenceServer
+from oneroster_kit.spec import load_spec
+
+RESULT_ID = "bench-result-1"
+
+
+def _example(media: dict[str, Any]) -> Any:
+    first = next(iter(media["examples"].values()))
+    if "$ref" in first:
+        first = load_spec()["components"]["examples"][first["$ref"].rsplit("/", 1)[1]]
+    return copy.deepcopy(first["value"])
+
+
+def request_bodies() -> dict[str, Any]:
+    """The spec's request examples (wrapper included), with the result id set to RESULT_ID."""
+    result = _example(operation("putResult").definition["requestBody"]["content"]["application/json"])
+    result["result"]["sourcedId"] = RESULT_ID
+    klass = _example(operation("updateClass").definition["requestBody"]["content"]["application/json"])
+    return {"putResult": result, "updateClass": klass}
+
+
+class Case:
+    """One operation, as the SDK calls it and as raw httpx sends it."""
+
+    def __init__(self, name: str, body: Any, class_id: str) -> None:
+        self.name = name
+        self.body = body
+        self.payload = json.dumps(body).encode()  # pre-serialised once for raw httpx
+        if name == "putResult":
+            self.path = f"/ims/oneroster/gradebook/v1p2/results/{RESULT_ID}"
+            self.sdk_args: tuple[str, Any] = (RESULT_ID, body["result"])
+        else:
+            self.path = f"/ims/oneroster/rostering/v1p2/classes/{class_id}"
+            self.sdk_args = (class_id, body["class"])
+
+    def sdk_call(self, client: OneRosterClient) -> Any:
+        if self.name == "putResult":
+            return client.put_result(*self.sdk_args)
+        return client.update_class(*self.sdk_args)
+
+    async def sdk_call_async(self, client: AsyncOneRosterClient) -> Any:
+        if self.name == "putResult":
+            return await client.put_result(*self.sdk_args)
+        return await client.update_class(*self.sdk_args)
+
+    def raw_call(self, client: httpx.Client) -> None:
+        response = client.put(self.path, content=self.payload)
+        if response.status_code >= 300:
+            raise RuntimeError(f"raw {self.name}: HTTP {response.status_code}: {response.text[:200]}")
+
+    async def raw_call_async(self, client: httpx.AsyncClient) -> None:
+        response = await client.put(self.path, content=self.payload)
+        if response.status_code >= 300:
+            raise RuntimeError(f"raw {self.name}: HTTP {response.status_code}: {response.text[:200]}")
+
+
+def per_request_times(call: Callable[[], Any], count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+async def throughput(call: Callable[[], Awaitable[Any]], count: int, concurrency: int) -> float:
+    remaining = count
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            await call()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return count / (time.perf_counter() - start)
+
+
+def raw_headers(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json"}
+
+
+def bench_sync(case: Case, sdk: OneRosterClient, raw: httpx.Client, count: int, rounds: int) -> tuple[float, float]:
+    sdk_times: list[float] = []
+    raw_times: list[float] = []
+    for round_number in range(rounds):
+        sides = [("sdk", lambda: case.sdk_call(sdk)), ("raw", lambda: case.raw_call(raw))]
+        for side, call in sides if round_number % 2 == 0 else reversed(sides):
+            (sdk_times if side == "sdk" else raw_times).extend(per_request_times(call, count))
+    return statistics.median(sdk_times), statistics.median(raw_times)
+
+
+async def bench_async(
+    case: Case, sdk: AsyncOneRosterClient, raw: httpx.AsyncClient, count: int, rounds: int, concurrency: int
+) -> tuple[float, float]:
+    sdk_rates: list[float] = []
+    raw_rates: list[float] = []
+    for round_number in range(rounds):
+        order = ["sdk", "raw"] if round_number % 2 == 0 else ["raw", "sdk"]
+        for side in order:
+            if side == "sdk":
+                sdk_rates.append(await throughput(lambda: case.sdk_call_async(sdk), count, concurrency))
+            else:
+                raw_rates.append(await throughput(lambda: case.raw_call_async(raw), count, concurrency))
+    return statistics.median(sdk_rates), statistics.median(raw_rates)
+
+
+def canned_transport(cases: dict[str, Case], class_id: str) -> httpx.MockTransport:
+    """Answers like the server would (spec success examples), without a network or a server."""
+    result = _example(operation("putResult").definition["responses"]["201"]["content"]["application/json"])
+    result["result"]["sourcedId"] = RESULT_ID
+    klass = _example(operation("updateClass").definition["responses"]["200"]["content"]["application/json"])
+    klass["sourcedId"] = class_id
+    answers = {cases["putResult"].path: (201, json.dumps(result).encode()), cases["updateClass"].path: (200, b"")}
+    answers[cases["updateClass"].path] = (200, json.dumps(klass).encode())
+    token = json.dumps({"access_token": "canned", "token_type": "Bearer", "expires_in": 3600}).encode()
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/oauth2/token"):
+            return httpx.Response(200, content=token, headers={"Content-Type": "application/json"})
+        status, content = answers[request.url.path]
+        return httpx.Response(status, content=content, headers={"Content-Type": "application/json"})
+
+    return httpx.MockTransport(handle)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--requests", type=int, default=200, help="requests per side per round (default 200)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    parser.add_argument("--concurrency", type=int, default=16, help="tasks for the async figure (default 16)")
+    args = parser.parse_args(argv)
+    no_retry = RetryConfig(attempts=1)  # a benchmark must not hide failures behind retries
+    rows: list[tuple[str, str, float, float, float, str]] = []
+
+    with ReferenceServer() as server:
+        class_id = server.class_ids[0]
+        cases = {name: Case(name, body, class_id) for name, body in request_bodies().items()}
+        env = Environment.custom(server.base_url, server.token_url, name="reference")
+        auth = ClientCredentialsAuth(server.token_url, server.client_id, server.client_secret)
+        with OneRosterClient(auth=auth, environment=env, retry=no_retry) as sdk:
+            for case in cases.values():  # warm up: token, connections, cached validators
+                case.sdk_call(sdk)
+            token = auth.access_token
+            assert token is not None
+            with httpx.Client(base_url=server.base_url, headers=raw_headers(token)) as raw:
+                for case in cases.values():
+                    case.raw_call(raw)
+                for case in cases.values():
+                    sdk_s, raw_s = bench_sync(case, sdk, raw, args.requests, args.rounds)
+                    rows.append(
+                        (case.name, "c=1 median ms/request", sdk_s * 1e3, raw_s * 1e3, sdk_s / raw_s, "<= 1.15")
+                    )
+
+        async def run_async() -> None:
+            async with (
+                AsyncOneRosterClient(auth=auth, environment=env, retry=no_retry) as sdk,
+                httpx.AsyncClient(base_url=server.base_url, headers=raw_headers(token)) as raw,
+            ):
+                for case in cases.values():
+                    await case.sdk_call_async(sdk)
+                    await case.raw_call_async(raw)
+                for case in cases.values():
+                    sdk_rate, raw_rate = await bench_async(case, sdk, raw, args.requests, args.rounds, args.concurrency)
+                    label = f"c={args.concurrency} async requests/s"
+                    rows.append((case.name, label, sdk_rate, raw_rate, sdk_rate / raw_rate, ">= 0.90"))
+
+        asyncio.run(run_async())
+        log_lines = server.log_text().count("\n")
+
+    transport = canned_transport(cases, class_id)
+    with (
+        OneRosterClient(client_id="x", client_secret="y", environment=env, transport=transport, retry=no_retry) as sdk,
+        httpx.Client(base_url=env.base_url, headers=raw_headers("canned"), transport=transport) as raw,
+    ):
+        for case in cases.values():
+            case.sdk_call(sdk)
+            sdk_s, raw_s = bench_sync(case, sdk, raw, args.requests, args.rounds)
+            rows.append((case.name, "no network: client us/request", sdk_s * 1e6, raw_s * 1e6, sdk_s / raw_s, "info"))
+
+    print(
+        f"bench_client: {args.rounds} interleaved rounds x {args.requests} requests per side "
+        f"(server handled {log_lines} log lines)"
+    )
+    header = f"{'operation':<12} {'measure':<32} {'SDK':>10} {'raw httpx':>10} {'ratio':>7}  target"
+    print(header)
+    print("-" * len(header))
+    failed = False
+    for name, measure, sdk_value, raw_value, ratio, target in rows:
+        verdict = ""
+        if target.startswith("<="):
+            verdict = "ok" if ratio <= float(target[2:]) else "MISSED"
+        elif target.startswith(">="):
+            verdict = "ok" if ratio >= float(target[2:]) else "MISSED"
+        failed = failed or verdict == "MISSED"
+        print(f"{name:<12} {measure:<32} {sdk_value:>10.2f} {raw_value:>10.2f} {ratio:>7.3f}  {target} {verdict}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
