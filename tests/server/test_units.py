@@ -1,0 +1,100 @@
+"""In-process checks of the server's building blocks where a subprocess cannot reach the case."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from oneroster_kit.contract import operation
+from oneroster_kit.server import faults
+from oneroster_kit.server.documents import result_document
+from oneroster_kit.server.jsondoc import encode, parse_body
+from oneroster_kit.server.schemawalk import project
+from oneroster_kit.server.storage import StorageError, Store, format_timestamp
+
+
+def test_clock_advances_past_a_future_stamp_and_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "clock.db"
+    store = Store(path)
+    far_future = 4_102_444_800_000  # 2100-01-01: as if the wall clock had stepped back
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'last_modified_ms'", (str(far_future),))
+    first = store.put_result("r", lambda stamp: result_document("r", {}, stamp))
+    assert '"dateLastModified":"2100-01-01T00:00:00.001Z"' in first
+    store.close()
+    reopened = Store(path)
+    assert not reopened.is_new
+    second = reopened.put_result("r", lambda stamp: result_document("r", {}, stamp))
+    assert '"dateLastModified":"2100-01-01T00:00:00.002Z"' in second
+    reopened.close()
+
+
+def test_timestamp_format() -> None:
+    assert format_timestamp(0) == "1970-01-01T00:00:00.000Z"
+    assert format_timestamp(1_000_000_000_123) == "2001-09-09T01:46:40.123Z"
+
+
+def test_failed_write_rolls_back(tmp_path: Path) -> None:
+    store = Store(tmp_path / "rollback.db")
+
+    def explode(stamp: str) -> str:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        store.put_result("r", explode)
+    assert store.get_result("r") is None
+    stored = store.put_result("r", lambda stamp: result_document("r", {}, stamp))
+    assert store.get_result("r") == stored
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "not.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StorageError, match="cannot open the database"):
+        Store(path)
+
+
+def test_projection_drops_undeclared_members_but_keeps_free_form_metadata() -> None:
+    op = operation("putResult")
+    document = parse_body(
+        b'{"result": {"x": 1, "metadata": {"any": {"thing": [1]}}, "class": {"sourcedId": "c", "y": 2},'
+        b' "scoreScale": null, "learningObjectiveSet": [{"source": "s", "z": 3, "learningObjectiveResults":'
+        b' [{"learningObjectiveId": "lo", "w": 4}]}]}, "top": true}'
+    )
+    assert encode(project(op.components, op.request_validator.schema, document)) == (
+        '{"result":{"metadata":{"any":{"thing":[1]}},"class":{"sourcedId":"c"},"scoreScale":null,'
+        '"learningObjectiveSet":[{"source":"s","learningObjectiveResults":[{"learningObjectiveId":"lo"}]}]}}'
+    )
+
+
+def test_encode_keeps_lone_surrogates_escaped() -> None:
+    assert encode(parse_body(b'{"a": "\\ud800"}')) == '{"a":"\\ud800"}'
+
+
+def test_faults_are_applied_in_order_and_unknown_names_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def tagging(tag: str):  # type: ignore[no-untyped-def]
+        def factory(app: ASGIApp) -> ASGIApp:
+            async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+                calls.append(tag)
+                await app(scope, receive, send)
+
+            return wrapped
+
+        return factory
+
+    async def inner(scope: Scope, receive: Receive, send: Send) -> None:
+        calls.append("app")
+
+    monkeypatch.setitem(faults.FAULTS, "first", tagging("first"))
+    monkeypatch.setitem(faults.FAULTS, "second", tagging("second"))
+    app = faults.apply_faults(inner, ["first", "second"])
+    asyncio.run(app({"type": "http"}, None, None))  # type: ignore[arg-type]
+    assert calls == ["second", "first", "app"]
+    with pytest.raises(faults.UnknownFaultError, match="unknown fault"):
+        faults.apply_faults(inner, ["missing"])
