@@ -205,3 +205,17 @@ def test_wrong_method_is_405_with_allow(client: httpx.Client, method: str, path:
 def test_head_is_405_without_body(client: httpx.Client) -> None:
     response = client.head(RESULTS + "r1")
     assert response.status_code == 405 and response.headers["allow"] == "PUT"
+
+
+def test_lone_surrogates_are_stored_escaped_and_echoed_in_errors(server: ReferenceServer, client: httpx.Client) -> None:
+    refused = client.put(
+        RESULTS + "r-sur", content=b'{"result": {"sourcedId": "\\ud800", "scoreStatus": "\\udfff"}}', headers=JSON
+    )
+    assert refused.status_code == 422 and "\\udfff" in refused.json()["imsx_description"]
+    stored = client.put(
+        CLASSES + server.class_ids[0],
+        content=b'{"class": {"title": "a\\ud800b", "metadata": {"\\udc00": 1}}}',
+        headers=JSON,
+    )
+    assert stored.status_code == 200
+    assert '"title":"a\\ud800b"' in stored.text and '"metadata":{"\\udc00":1}' in stored.text

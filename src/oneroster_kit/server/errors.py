@@ -44,7 +44,7 @@ def imsx_body(status: int, description: str, details: Sequence[Mapping[str, str]
     }
     if details:
         body["imsx_error_details"] = [dict(entry) for entry in details]
-    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return json.dumps(body).encode("ascii")  # ASCII: a lone surrogate echoed in a message stays escaped
 
 
 def imsx_response(
