@@ -1,7 +1,7 @@
 """Plain schemathesis (every phase, positive and negative, every check) against the real server.
 
 Runs the schemathesis CLI exactly as a user would, with an explicit config file
-(`schemathesis.toml` here: pinned path ids, 1 worker, the bearer token), `--checks all` and
+(`st-server.toml` here: pinned path ids, 1 worker, the bearer token), `--checks all` and
 `--generation-deterministic` so that a run is repeatable. The only hook (`st_hooks.py`) aligns a
 body `result.sourcedId` with the path, a rule the spec states in prose (see that module).
 """
@@ -39,7 +39,7 @@ def test_schemathesis_finds_no_failure(tmp_path: Path) -> None:
         command = [
             str(Path(sys.executable).parent / "st"),
             "--config-file",
-            str(HERE / "schemathesis.toml"),
+            str(HERE / "st-server.toml"),
             "run",
             str(spec_path()),
             "--checks",
