@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ def test_encode_keeps_lone_surrogates_escaped() -> None:
 def test_faults_are_applied_in_order_and_unknown_names_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
 
-    def tagging(tag: str):  # type: ignore[no-untyped-def]
+    def tagging(tag: str) -> Callable[[ASGIApp], ASGIApp]:
         def factory(app: ASGIApp) -> ASGIApp:
             async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
                 calls.append(tag)
