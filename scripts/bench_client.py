@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import copy
 import json
+import os
 import statistics
 import sys
 import time
@@ -28,7 +30,14 @@ from typing import Any
 import httpx
 
 from oneroster_kit.contract import operation
-from oneroster_kit.sdk import AsyncOneRosterClient, ClientCredentialsAuth, Environment, OneRosterClient, RetryConfig
+from oneroster_kit.sdk import (
+    AsyncOneRosterClient,
+    ClientCredentialsAuth,
+    Environment,
+    OneRosterClient,
+    RetryConfig,
+    ServerError,
+)
 from oneroster_kit.server.process import ReferenceServer
 from oneroster_kit.spec import load_spec
 
@@ -56,13 +65,32 @@ class Case:
     def __init__(self, name: str, body: Any, class_id: str) -> None:
         self.name = name
         self.body = body
-        self.payload = json.dumps(body).encode()  # pre-serialised once for raw httpx
+        self.payload = b""  # set by `capture_payload`: the exact bytes the SDK sends
         if name == "putResult":
             self.path = f"/ims/oneroster/gradebook/v1p2/results/{RESULT_ID}"
             self.sdk_args: tuple[str, Any] = (RESULT_ID, body["result"])
         else:
             self.path = f"/ims/oneroster/rostering/v1p2/classes/{class_id}"
             self.sdk_args = (class_id, body["class"])
+
+    def capture_payload(self) -> None:
+        """Serialise once, exactly as the SDK does, so raw httpx sends byte-identical requests."""
+        sent: list[bytes] = []
+
+        def record(request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/oauth2/token"):
+                return httpx.Response(200, json={"access_token": "t", "token_type": "Bearer", "expires_in": 60})
+            sent.append(request.read())
+            return httpx.Response(500, json={})
+
+        env = Environment.custom("http://capture", "http://capture/oauth2/token")
+        transport = httpx.MockTransport(record)
+        with (
+            OneRosterClient(client_id="c", client_secret="s", environment=env, transport=transport) as client,
+            contextlib.suppress(ServerError),
+        ):
+            self.sdk_call(client)
+        self.payload = sent[0]
 
     def sdk_call(self, client: OneRosterClient) -> Any:
         if self.name == "putResult":
@@ -85,15 +113,6 @@ class Case:
             raise RuntimeError(f"raw {self.name}: HTTP {response.status_code}: {response.text[:200]}")
 
 
-def per_request_times(call: Callable[[], Any], count: int) -> list[float]:
-    times = []
-    for _ in range(count):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return times
-
-
 async def throughput(call: Callable[[], Awaitable[Any]], count: int, concurrency: int) -> float:
     remaining = count
 
@@ -113,12 +132,19 @@ def raw_headers(token: str) -> dict[str, str]:
 
 
 def bench_sync(case: Case, sdk: OneRosterClient, raw: httpx.Client, count: int, rounds: int) -> tuple[float, float]:
+    """Median seconds per request; SDK and raw alternate request by request (order flips each time)."""
     sdk_times: list[float] = []
     raw_times: list[float] = []
-    for round_number in range(rounds):
-        sides = [("sdk", lambda: case.sdk_call(sdk)), ("raw", lambda: case.raw_call(raw))]
-        for side, call in sides if round_number % 2 == 0 else reversed(sides):
-            (sdk_times if side == "sdk" else raw_times).extend(per_request_times(call, count))
+    clock = time.perf_counter
+    for index in range(count * rounds):
+        for side in ("sdk", "raw") if index % 2 == 0 else ("raw", "sdk"):
+            start = clock()
+            if side == "sdk":
+                case.sdk_call(sdk)
+                sdk_times.append(clock() - start)
+            else:
+                case.raw_call(raw)
+                raw_times.append(clock() - start)
     return statistics.median(sdk_times), statistics.median(raw_times)
 
 
@@ -156,18 +182,37 @@ def canned_transport(cases: dict[str, Case], class_id: str) -> httpx.MockTranspo
     return httpx.MockTransport(handle)
 
 
+def pin(server_pid: int) -> str:
+    """Server on one CPU, this process (both clients) on another, when there are two to use."""
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if len(cpus) < 2:
+        return "not pinned (fewer than 2 CPUs)"
+    os.sched_setaffinity(server_pid, {cpus[-1]})
+    os.sched_setaffinity(0, {cpus[0]})
+    return f"server on CPU {cpus[-1]}, clients on CPU {cpus[0]}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--requests", type=int, default=200, help="requests per side per round (default 200)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     parser.add_argument("--concurrency", type=int, default=16, help="tasks for the async figure (default 16)")
+    parser.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="do not pin the server and this process to different CPUs (pinning keeps the scheduler from "
+        "running the server on the client's CPU in the middle of a send, which swamps the figures)",
+    )
     args = parser.parse_args(argv)
     no_retry = RetryConfig(attempts=1)  # a benchmark must not hide failures behind retries
     rows: list[tuple[str, str, float, float, float, str]] = []
 
     with ReferenceServer() as server:
+        pinned = pin(server.pid) if not args.no_pin else "not pinned"
         class_id = server.class_ids[0]
         cases = {name: Case(name, body, class_id) for name, body in request_bodies().items()}
+        for case in cases.values():
+            case.capture_payload()
         env = Environment.custom(server.base_url, server.token_url, name="reference")
         auth = ClientCredentialsAuth(server.token_url, server.client_id, server.client_secret)
         with OneRosterClient(auth=auth, environment=env, retry=no_retry) as sdk:
@@ -212,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"bench_client: {args.rounds} interleaved rounds x {args.requests} requests per side "
-        f"(server handled {log_lines} log lines)"
+        f"(server handled {log_lines} log lines; {pinned})"
     )
     header = f"{'operation':<12} {'measure':<32} {'SDK':>10} {'raw httpx':>10} {'ratio':>7}  target"
     print(header)
