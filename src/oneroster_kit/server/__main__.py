@@ -104,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     server = uvicorn.Server(config)
     try:
         asyncio.run(_serve(server, sock, json.dumps(ready)))
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown
+        return 130
     finally:
         store.close()
     return 0
