@@ -70,7 +70,8 @@ class ClientCredentialsAuth(httpx.Auth):
         self.early_refresh = early_refresh
         self._clock = clock
         self._token: _Token | None = None
-        self._thread_lock = threading.Lock()
+        self._thread_lock = threading.Lock()  # held by a thread while it fetches (across the yield)
+        self._loop_locks_guard = threading.Lock()  # only guards the dict below, never held for I/O
         self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
         )
@@ -149,7 +150,7 @@ class ClientCredentialsAuth(httpx.Auth):
 
     def _loop_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
-        with self._thread_lock:
+        with self._loop_locks_guard:
             lock = self._loop_locks.get(loop)
             if lock is None:
                 lock = self._loop_locks[loop] = asyncio.Lock()
