@@ -8,10 +8,15 @@ itself plus one `PUT /__schema__/N` operation per schema node, whose request bod
 `{"$ref": <pointer into the spec>}`. No schema is written here; only pointers into openapi.yaml.
 
 The one strategy not from the spec is `unknown_json()`: values of fields the spec does not know.
+
+Every drawn body is a deep copy: schemathesis may hand out objects it keeps and reuses in later
+draws (spec examples and values it learnt), and the tests mutate bodies in place. Without the
+copy, a body broken by one test came back as a "valid" body in another.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from typing import Any, NamedTuple
@@ -69,7 +74,9 @@ def request_cases(operation_id: str) -> st.SearchStrategy[RequestCase]:
     op = operation(operation_id)
     name = _path_parameter(operation_id)
     strategy = api_schema()[op.path][op.method].as_strategy(generation_mode=GenerationMode.POSITIVE)
-    return strategy.map(lambda case: RequestCase(unquote(case.path_parameters[name], errors="strict"), case.body))
+    return strategy.map(
+        lambda case: RequestCase(unquote(case.path_parameters[name], errors="strict"), copy.deepcopy(case.body))
+    )
 
 
 @functools.cache
@@ -99,7 +106,7 @@ def schema_values(pointer: str) -> st.SearchStrategy[Any]:
     if pointer not in by_pointer:
         raise KeyError(f"{pointer} is not a schema node reachable from a request or response body")
     strategy = schema[by_pointer[pointer]]["PUT"].as_strategy(generation_mode=GenerationMode.POSITIVE)
-    return strategy.map(lambda case: case.body)
+    return strategy.map(lambda case: copy.deepcopy(case.body))
 
 
 def root_of(operation_id: str, status: int | None) -> Root:

@@ -28,11 +28,13 @@ __all__ = [
     "Visit",
     "branches",
     "break_body",
+    "break_field",
     "field_cases",
     "instance_nodes",
     "location",
     "node",
     "node_validator",
+    "reach",
     "roots",
     "schema_pointers",
 ]
@@ -242,12 +244,12 @@ def _is_array_schema(pointer: str) -> bool:
     return types == "array" or (isinstance(types, list) and "array" in types)
 
 
-def break_body(body: Any, case: FieldCase, fill: Callable[[str], Any], bad_value: Any = None) -> tuple[str | int, ...]:
-    """Break `body` in place at `case`; returns the concrete path of the field that was broken.
+def reach(body: Any, case: FieldCase, fill: Callable[[str], Any]) -> tuple[str | int, ...]:
+    """Make the field of `case` reachable in `body` (in place); returns its concrete path.
 
-    First every container on the way is made present (an absent, null or empty one is replaced
-    with a valid value that `fill(pointer)` draws for that schema node, so the body stays valid up
-    to this point); then the required field is deleted, or the enum value replaced by `bad_value`.
+    Every container on the way that is absent, null, empty or of another `oneOf` branch is replaced
+    by a valid value that `fill(pointer)` draws for that schema node, so `body` stays valid. An
+    array step becomes index 0.
     """
     parent = body
     concrete: list[str | int] = []
@@ -263,13 +265,26 @@ def break_body(body: Any, case: FieldCase, fill: Callable[[str], Any], bad_value
             parent[key] = [fill(case.schemas[index + 2])] if _is_array_schema(want) else fill(want)
         parent = parent[key]
         concrete.append(key)
-    last: str | int = 0 if case.path[-1] == ITEMS else case.path[-1]
-    concrete.append(last)
-    if case.kind == "required":
-        del parent[last]
-    else:
-        parent[last] = bad_value
+    concrete.append(0 if case.path[-1] == ITEMS else case.path[-1])
     return tuple(concrete)
+
+
+def break_field(body: Any, case: FieldCase, concrete: tuple[str | int, ...], bad_value: Any = None) -> None:
+    """Delete the required field at `concrete`, or set the enum there to `bad_value` (in place)."""
+    parent = body
+    for part in concrete[:-1]:
+        parent = parent[part]
+    if case.kind == "required":
+        del parent[concrete[-1]]
+    else:
+        parent[concrete[-1]] = bad_value
+
+
+def break_body(body: Any, case: FieldCase, fill: Callable[[str], Any], bad_value: Any = None) -> tuple[str | int, ...]:
+    """`reach` then `break_field`: a body that breaks exactly `case`; returns the concrete path."""
+    concrete = reach(body, case, fill)
+    break_field(body, case, concrete, bad_value)
+    return concrete
 
 
 class Visit(NamedTuple):

@@ -23,7 +23,7 @@ from openapi_python_client.strings import ClassName, PythonIdentifier
 from oneroster_kit.contract import operation
 from oneroster_kit.spec import load_spec
 
-__all__ = ["TOKEN", "Wire", "api_module", "base_url", "model_at", "model_class", "set_in_model"]
+__all__ = ["TOKEN", "Wire", "api_module", "attribute_name", "base_url", "model_at", "model_class", "set_in_model"]
 
 TOKEN = "contract-test-token"
 
@@ -46,7 +46,8 @@ def model_class(schema_name: str) -> Any:
     return getattr(oneroster_client.models, ClassName(schema_name, prefix=""))
 
 
-def _attribute(json_name: str) -> str:
+def attribute_name(json_name: str) -> str:
+    """The model attribute the generator makes of a JSON property name (`lineItem` -> `line_item`)."""
     # The generator's default `field_prefix` is "field_" (scripts/generator-config.yaml keeps it).
     return PythonIdentifier(json_name, prefix="field_")
 
@@ -55,7 +56,7 @@ def model_at(model: Any, path: tuple[str | int, ...]) -> Any:
     """The value inside a parsed model tree at a concrete JSON path (`("class", "terms", 0)`)."""
     current = model
     for part in path:
-        current = current[part] if isinstance(part, int) else getattr(current, _attribute(part))
+        current = current[part] if isinstance(part, int) else getattr(current, attribute_name(part))
     return current
 
 
@@ -66,7 +67,7 @@ def set_in_model(model: Any, path: tuple[str | int, ...], value: Any) -> None:
     if isinstance(last, int):
         parent[last] = value
     else:
-        setattr(parent, _attribute(last), value)
+        setattr(parent, attribute_name(last), value)
 
 
 @dataclass
