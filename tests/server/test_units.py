@@ -99,3 +99,40 @@ def test_faults_are_applied_in_order_and_unknown_names_refused(monkeypatch: pyte
     assert calls == ["second", "first", "app"]
     with pytest.raises(faults.UnknownFaultError, match="unknown fault"):
         faults.apply_faults(inner, ["missing"])
+
+
+def test_a_storage_failure_answers_500_imsx_and_is_logged(tmp_path: Path) -> None:
+    """The catch-all, with a fault injected in-process (a disk error): a valid 500 body, a log entry."""
+    import io
+    import sqlite3 as sqlite
+
+    import httpx
+
+    from oneroster_kit.server.app import ReferenceApp, ServerSettings
+    from oneroster_kit.server.auth import TokenIssuer
+
+    class FailingStore(Store):
+        def put_result(self, sourced_id: str, build: Callable[[str], str]) -> str:
+            raise sqlite.OperationalError("disk I/O error")
+
+    store = FailingStore(tmp_path / "failing.db")
+    log = io.StringIO()
+    app = ReferenceApp(store, ServerSettings("c", "s", 60), log=log)
+    token = TokenIssuer(store.token_key, "c").issue(operation("putResult").scopes, 60)
+    body = {"result": {"status": "active", "lineItem": {"sourcedId": "l"}, "student": {"sourcedId": "s"},
+                       "scoreStatus": "exempt", "scoreDate": "2026-11-20T14:30:00Z"}}  # fmt: skip
+
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            return await http.put(
+                "/ims/oneroster/gradebook/v1p2/results/r", json=body, headers={"Authorization": f"Bearer {token}"}
+            )
+
+    response = asyncio.run(call())
+    assert response.status_code == 500
+    validator = operation("putResult").response_validator(500)
+    assert validator is not None and validator.violations(response.json()) == []
+    assert response.json()["imsx_description"] == "Internal server error."
+    assert "UNHANDLED PUT" in log.getvalue() and "disk I/O error" in log.getvalue()
+    assert " 500 " in log.getvalue().splitlines()[-1]
