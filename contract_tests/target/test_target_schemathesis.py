@@ -1,5 +1,5 @@
-"""schemathesis against the target: examples, coverage and fuzzing phases, valid and invalid inputs,
-every applicable check on every response.
+"""schemathesis against the target: examples, coverage, fuzzing and stateful phases, valid and
+invalid inputs, every applicable check on every response.
 
 Path ids are pinned in the test body (not with `map_path_parameters`, which the coverage phase
 ignores): class updates go to the classes the run was given, result ids get the run's prefix, and
@@ -14,7 +14,10 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+import requests
 import schemathesis
+from hypothesis import seed, settings
+from hypothesis.stateful import run_state_machine_as_test
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.parameters import ParameterLocation
@@ -28,7 +31,7 @@ pytestmark = pytest.mark.conformance_check("schemathesis")
 
 OPTIONS = current_options()
 schema = schemathesis.openapi.from_path(str(spec_path()))
-schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
+schema.config.phases.update(phases=["examples", "coverage", "fuzzing", "stateful"])
 schema.config.generation.update(
     max_examples=OPTIONS.fuzz_examples,
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
@@ -79,9 +82,16 @@ def pin(case: Any, target: Target) -> None:
             case.body = {**body, "result": {**body["result"], "sourcedId": pinned}}
 
 
-@schema.parametrize()
-def test_schemathesis(case: Any, conformance_target: Target) -> None:
-    target = conformance_target
+_SESSION = requests.Session()  # one connection pool for every case, as `schemathesis run` has
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_session() -> Any:
+    yield
+    _SESSION.close()
+
+
+def _prepare(case: Any, target: Target) -> None:
     pin(case, target)
     sent = (case.headers or {}).get("Authorization", "")
     if sent.startswith("Bearer ") and sent[7:] in target.tokens.issued:
@@ -89,19 +99,56 @@ def test_schemathesis(case: Any, conformance_target: Target) -> None:
     plugin = active()
     if plugin is not None:
         plugin.outcome.count_case("schemathesis")
-    label = f"{case.operation.definition.raw.get('operationId', case.path)} ({case.method} {case.path})"
+
+
+def _label(case: Any) -> str:
+    return f"{case.operation.definition.raw.get('operationId', case.path)} ({case.method} {case.path})"
+
+
+def _note_write(case: Any, target: Target, status: int) -> None:
+    if case.method.upper() == "PUT":
+        operation_id = "putResult" if "/results/" in case.path else "updateClass"
+        target.note_write(operation_id, unquote(str((case.path_parameters or {}).get("sourcedId", ""))), status)
+
+
+@schema.parametrize()
+def test_schemathesis(case: Any, conformance_target: Target) -> None:
+    target = conformance_target
+    _prepare(case, target)
     try:
-        response = case.call(base_url=target.base_url)
-        if case.method.upper() == "PUT":
-            operation_id = "putResult" if "/results/" in case.path else "updateClass"
-            sourced_id = unquote(str((case.path_parameters or {}).get("sourcedId", "")))
-            target.note_write(operation_id, sourced_id, response.status_code)
-        case.validate_response(response, transport_kwargs={"base_url": target.base_url})
+        response = case.call(base_url=target.base_url, session=_SESSION)
+        _note_write(case, target, response.status_code)
+        case.validate_response(response, transport_kwargs={"base_url": target.base_url, "session": _SESSION})
     except FailureGroup as exc:
-        attach(
-            exc,
-            label,
-            case.body if not isinstance(case.body, bytes) else repr(case.body),
-            case.as_curl_command(base_url=target.base_url),
-        )
+        body = case.body if not isinstance(case.body, bytes) else repr(case.body)
+        attach(exc, _label(case), body, case.as_curl_command(base_url=target.base_url))
         raise
+
+
+class _Workflow(schema.as_state_machine()):  # type: ignore[misc]
+    """Stateful phase: random sequences of both operations, each case pinned like the others."""
+
+    def before_call(self, case: Any) -> None:
+        _prepare(case, current_target())
+
+    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+        return {"base_url": current_target().base_url, "session": _SESSION}
+
+    def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+        target = current_target()
+        _note_write(case, target, response.status_code)
+        try:
+            super().validate_response(response, case, additional_checks=additional_checks, **kwargs)
+        except FailureGroup as exc:
+            body = case.body if not isinstance(case.body, bytes) else repr(case.body)
+            attach(exc, _label(case) + " [stateful]", body, case.as_curl_command(base_url=target.base_url))
+            raise
+
+
+def test_schemathesis_stateful(conformance_target: Target) -> None:
+    run_state_machine_as_test(
+        seed(OPTIONS.seed)(_Workflow),
+        settings=settings(
+            max_examples=OPTIONS.profile.stateful_examples, deadline=None, database=None, stateful_step_count=10
+        ),
+    )

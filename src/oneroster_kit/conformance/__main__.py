@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -21,6 +22,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print("oneroster-conformance: error: interrupted", file=sys.stderr, flush=True)
+        return 2
+    except Exception as exc:  # a bug of the suite: still one line, the traceback on request
+        if os.environ.get("ONEROSTER_DEBUG"):
+            raise
+        message = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        print(
+            f"oneroster-conformance: error: internal error ({message}); rerun with ONEROSTER_DEBUG=1 for the traceback",
+            file=sys.stderr,
+            flush=True,
+        )
         return 2
 
 

@@ -29,11 +29,12 @@ class Profile:
     max_examples: int  # schemathesis fuzzing examples per operation
     semantic_examples: int  # hypothesis examples per property-based semantic check
     shrink_seconds: int  # time hypothesis may spend shrinking one failure to a minimal input
+    stateful_examples: int  # schemathesis stateful scenarios (sequences of calls)
 
 
 PROFILES: dict[str, Profile] = {
-    "quick": Profile("quick", max_examples=30, semantic_examples=8, shrink_seconds=6),
-    "thorough": Profile("thorough", max_examples=300, semantic_examples=60, shrink_seconds=60),
+    "quick": Profile("quick", max_examples=30, semantic_examples=8, shrink_seconds=6, stateful_examples=5),
+    "thorough": Profile("thorough", max_examples=300, semantic_examples=60, shrink_seconds=60, stateful_examples=50),
 }
 
 AuthMode = Literal["token", "client_credentials", "embedded"]

@@ -62,7 +62,7 @@ class CheckFailed(AssertionError):
             operation=operation,
             rule=rule_of(check),
             message=message,
-            input=input,
+            input=jsonable(input),
             curl=redact(curl) if curl else None,
         )
         shown = json.dumps(input, ensure_ascii=False)[:2000] if input is not None else "(none)"
@@ -85,9 +85,24 @@ class _Attached:
 ATTACHED = "_conformance_case"
 
 
+def jsonable(value: Any) -> Any:
+    """A JSON-serialisable copy (schemathesis uses sentinels such as NotSet for an absent body)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="backslashreplace")
+    if type(value).__name__ == "NotSet":
+        return None
+    return repr(value)
+
+
 def attach(exc: BaseExceptionGroup[Any], operation: str, body: Any, curl: str) -> None:
     """Tag each failure of a schemathesis FailureGroup with its case (the group itself gets re-wrapped)."""
-    attached = _Attached(operation, body, redact(curl))
+    attached = _Attached(operation, jsonable(body), redact(curl))
     for failure in exc.exceptions:
         setattr(failure, ATTACHED, attached)
 

@@ -128,8 +128,9 @@ def markdown(document: dict[str, Any]) -> str:
 
 def write_reports(report_dir: Path, document: dict[str, Any]) -> None:
     report_dir.mkdir(parents=True, exist_ok=True)
-    (report_dir / "result.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    (report_dir / "summary.md").write_text(markdown(document))
+    # Generated inputs may hold lone surrogates: JSON escapes them, Markdown backslash-escapes them.
+    (report_dir / "result.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    (report_dir / "summary.md").write_text(markdown(document), encoding="utf-8", errors="backslashreplace")
 
 
 def terminal_summary(document: dict[str, Any]) -> str:

@@ -55,7 +55,8 @@ def run(options: Options) -> int:
         document = result_document(options, target, plugin.outcome, exit_code)
         if options.report_dir is not None:
             write_reports(options.report_dir, document)
-        print(terminal_summary(document), file=sys.stdout, flush=True)
+        text = terminal_summary(document).encode("utf-8", errors="backslashreplace").decode("utf-8")
+        print(text, file=sys.stdout, flush=True)
         if exit_code == 2:
             raise UsageError(f"the suite could not run (pytest exit {int(code)}); see the output above")
         return exit_code
