@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from urllib.parse import parse_qs, unquote
 import httpx
 import pytest
 
+from contract_tests.client.spec_walk import node_validator, roots
 from oneroster_kit.contract import operation
 from oneroster_kit.sdk import (
     AsyncOneRosterClient,
@@ -248,3 +250,24 @@ def make_async_client(api: FakeAPI, clock: FakeClock, sleeps: Sleeps) -> Callabl
 def imsx(operation_id: str, status: int) -> dict[str, Any]:
     body: dict[str, Any] = response_example(operation_id, status)
     return body
+
+
+def _values(document: Any) -> Iterator[Any]:
+    yield document
+    children = document.values() if isinstance(document, dict) else document if isinstance(document, list) else ()
+    for child in children:
+        yield from _values(child)
+
+
+@functools.cache
+def _example_values() -> list[Any]:
+    return [value for root in roots() for value in _values(root.example()) if value not in (None, [], {})]
+
+
+def fill(pointer: str) -> Any:
+    """A valid value for a schema node, taken from the spec's own examples."""
+    validator = node_validator(pointer)
+    for value in _example_values():
+        if validator.is_valid(value):
+            return copy.deepcopy(value)
+    raise LookupError(f"no example value in openapi.yaml is valid under {pointer}")

@@ -20,7 +20,7 @@ from contract_tests.strategies import response_bodies, schema_values
 from oneroster_kit.contract import Operation, operation
 from oneroster_kit.sdk.validation import CheckedValidator, request_checker, response_checker
 
-from .test_validation import fill
+from .conftest import fill
 
 
 def checker_of(root: Root) -> tuple[CheckedValidator, Operation]:

@@ -8,12 +8,8 @@ field in the spec becomes a new case here by itself.
 from __future__ import annotations
 
 import asyncio
-import copy
 import datetime
-import functools
 import json
-from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -22,7 +18,7 @@ from oneroster_client.models.imsx_status_info import ImsxStatusInfo
 from oneroster_client.models.result import Result
 from oneroster_client.models.result_input import ResultInput
 
-from contract_tests.client.spec_walk import break_body, field_cases, location, node_validator, roots
+from contract_tests.client.spec_walk import break_body, field_cases, location
 from oneroster_kit.contract import operation
 from oneroster_kit.sdk import (
     APIStatusError,
@@ -39,7 +35,7 @@ from oneroster_kit.sdk import (
     UnprocessableEntityError,
 )
 
-from .conftest import CLASS_ID, RESULT_ID, FakeAPI, imsx, response_example, result_input, success
+from .conftest import CLASS_ID, RESULT_ID, FakeAPI, fill, imsx, response_example, result_input, success
 
 # -- before sending ---------------------------------------------------------------------------
 
@@ -136,27 +132,6 @@ def test_an_argument_of_the_wrong_kind_is_named(api: FakeAPI, make_client) -> No
 
 
 # -- after: 2xx bodies -------------------------------------------------------------------------
-
-
-def _values(document: Any) -> Iterator[Any]:
-    yield document
-    children = document.values() if isinstance(document, dict) else document if isinstance(document, list) else ()
-    for child in children:
-        yield from _values(child)
-
-
-@functools.cache
-def _example_values() -> list[Any]:
-    return [value for root in roots() for value in _values(root.example()) if value not in (None, [], {})]
-
-
-def fill(pointer: str) -> Any:
-    """A valid value for a schema node, taken from the spec's own examples."""
-    validator = node_validator(pointer)
-    for value in _example_values():
-        if validator.is_valid(value):
-            return copy.deepcopy(value)
-    raise LookupError(f"no example value in openapi.yaml is valid under {pointer}")
 
 
 SUCCESS_CASES = [
