@@ -35,6 +35,7 @@ from oneroster_kit.server.requestbody import BodyTooLargeError, media_type_probl
 from oneroster_kit.server.schemawalk import project
 from oneroster_kit.server.storage import Store
 from oneroster_kit.server.token_endpoint import TokenEndpoint
+from oneroster_kit.server.validation import RequestValidator
 
 __all__ = ["MAX_BODY_BYTES", "TOKEN_PATH", "ReferenceApp", "ServerSettings"]
 
@@ -60,6 +61,7 @@ class _Route:
     pattern: re.Pattern[bytes]
     operation: Operation
     handler: Handler
+    validator: RequestValidator
 
 
 def _path_regex(template: str) -> re.Pattern[bytes]:
@@ -85,7 +87,10 @@ class ReferenceApp:
         missing = sorted(set(specified) - set(handlers))
         if missing:
             raise RuntimeError(f"the spec has operations this server does not implement: {missing}")
-        self._routes = [_Route(_path_regex(op.path), op, handlers[op.operation_id]) for op in specified.values()]
+        self._routes = [
+            _Route(_path_regex(op.path), op, handlers[op.operation_id], RequestValidator(op))
+            for op in specified.values()
+        ]
         all_scopes = tuple(dict.fromkeys(scope for op in specified.values() for scope in op.scopes))
         self._token = TokenEndpoint(self._issuer, settings.client_secret, all_scopes, settings.token_ttl)
         self._counter = itertools.count(1)
@@ -194,7 +199,7 @@ class ReferenceApp:
             document = parse_body(raw)
         except BodyError as error:
             return imsx_response(400, str(error))
-        violations = op.request_validator.violations(document)
+        violations = route.validator.violations(document)
         if violations:
             return self._unprocessable([(v.location, v.message) for v in violations])
         return await route.handler(request, sourced_id, project(op.components, op.request_validator.schema, document))
