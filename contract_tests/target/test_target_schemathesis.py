@@ -22,7 +22,7 @@ from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.parameters import ParameterLocation
 
-from oneroster_kit.conformance.records import attach
+from oneroster_kit.conformance.records import attach, jsonable
 from oneroster_kit.conformance.session import active, current_options, current_target
 from oneroster_kit.conformance.target import Target
 from oneroster_kit.spec import spec_path
@@ -96,6 +96,7 @@ def _prepare(case: Any, target: Target) -> None:
     sent = (case.headers or {}).get("Authorization", "")
     if sent.startswith("Bearer ") and sent[7:] in target.tokens.issued:
         case.headers = {**case.headers, "Authorization": f"Bearer {target.tokens.token()}"}
+    target.record_request(case.method, case.formatted_path, jsonable(case.body))
     plugin = active()
     if plugin is not None:
         plugin.outcome.count_case("schemathesis")

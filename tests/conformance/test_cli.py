@@ -6,6 +6,7 @@ import os
 import socket
 from pathlib import Path
 
+from oneroster_kit.conformance.auth import fetch_token
 from oneroster_kit.server.process import ReferenceServer
 from tests.conformance.conftest import run_cli, target_args
 
@@ -48,7 +49,8 @@ def test_correct_server_conforms_and_reports(tmp_path: Path) -> None:
 
 
 def test_same_seed_repeats_the_run(tmp_path: Path) -> None:
-    """Two fresh servers, the same seed: the same generated requests (ids written, case counts)."""
+    """Two fresh servers, the same seed: the very same requests, in order (fingerprint over method, path
+    and body of every request sent); another seed: other requests."""
     runs = []
     for index, seed in enumerate(("5", "5", "6")):
         with ReferenceServer() as server:
@@ -58,8 +60,10 @@ def test_same_seed_repeats_the_run(tmp_path: Path) -> None:
         assert run.code == 0, run.explain()
         runs.append(run.result)
     first, again, other = runs
+    assert first["run"]["request_fingerprint"] == again["run"]["request_fingerprint"]
     assert first["writes"]["results"] == again["writes"]["results"]
     assert first["run"]["test_cases"] == again["run"]["test_cases"]
+    assert other["run"]["request_fingerprint"] != first["run"]["request_fingerprint"]
     other_ids = {r.replace("conformance-s6-", "") for r in other["writes"]["results"]}
     assert {r.replace("conformance-s5-", "") for r in first["writes"]["results"]} != other_ids
 
@@ -102,3 +106,25 @@ def test_remote_target_without_class_ids_is_a_usage_error(tmp_path: Path) -> Non
 def test_remote_target_without_credentials_is_a_usage_error(tmp_path: Path) -> None:
     run = run_cli(["--base-url", "http://127.0.0.1:9", "--class-id", "c"], tmp_path, env=_clean_env())
     _assert_usage_error(run.code, run.stderr, "--token", "--client-id")
+
+
+def test_tokens_are_renewed_when_they_expire(tmp_path: Path) -> None:
+    """Tokens of 3 s on a run of several seconds: the suite renews them and still passes."""
+    with ReferenceServer(token_ttl=3) as server:
+        args = [*target_args(server), "--seed", "13", "--max-examples", "10"]
+        args += ["--check", "schemathesis", "--check", "result_echo", "--check", "class_merge"]
+        run = run_cli(args, tmp_path / "report", env=_clean_env())
+        issued = server.log_text().count("POST /oauth2/token 200")
+    assert run.code == 0, run.explain()
+    assert run.result["run"]["duration_s"] > 3
+    assert issued >= 2, f"only {issued} token(s) issued in a run longer than the token lifetime"
+
+
+def test_a_fixed_token_expiring_mid_run_is_a_usage_error(tmp_path: Path) -> None:
+    with ReferenceServer(token_ttl=2) as server:
+        token = fetch_token(server.token_url, server.client_id, server.client_secret).access_token
+        args = ["--base-url", server.base_url, "--token", token, "--class-id", server.class_ids[0], "--seed", "3"]
+        args += ["--max-examples", "10", "--check", "schemathesis", "--check", "class_merge"]
+        run = run_cli(args, tmp_path / "report", env=_clean_env())
+    _assert_usage_error(run.code, run.stderr, "--token", "expired")
+    assert run.result["verdict"] == "error"

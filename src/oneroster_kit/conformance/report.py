@@ -41,6 +41,7 @@ def result_document(options: Options, target: Target, outcome: Outcome, exit_cod
             "duration_s": round(finished - outcome.started, 3),
             "test_cases": dict(sorted(outcome.cases.items())),
             "requests_by_semantic_checks": target.requests_sent,
+            "request_fingerprint": target.request_fingerprint,
         },
         "tests": {"passed": len(outcome.passed), "failed": len(outcome.failed), "skipped": len(outcome.skips)},
         "failures": [record.as_dict() for record in outcome.failures],
@@ -68,8 +69,8 @@ def markdown(document: dict[str, Any]) -> str:
         f"The server at `{target['base_url']}`"
         + (" (the embedded reference server)" if target["embedded"] else "")
         + " was checked against `openapi.yaml` (sha256 "
-        + f"`{document['spec_sha256'][:12]}…`): schemathesis sent generated requests (examples, coverage and "
-        "fuzzing phases; valid and invalid inputs) and checked every response against the spec, and this "
+        + f"`{document['spec_sha256'][:12]}…`): schemathesis sent generated requests (examples, coverage, "
+        "fuzzing and stateful phases; valid and invalid inputs) and checked every response against the spec, and this "
         "suite's semantic checks verified what a fuzzer cannot see (echo of sent fields, upsert, class merge, "
         "404 for unknown classes, dateLastModified, auth).",
         "",

@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 import time
 
+import httpx
 import pytest
 
+from oneroster_kit.conformance.auth import StaticToken
 from oneroster_kit.conformance.options import Options, UsageError
 from oneroster_kit.conformance.report import result_document, terminal_summary, write_reports
 from oneroster_kit.conformance.session import ConformancePlugin, activate
 from oneroster_kit.conformance.setup import prepared_target, restore_classes, suite_path
+from oneroster_kit.conformance.target import Target
 
 __all__ = ["run"]
 
@@ -42,9 +45,12 @@ def run(options: Options) -> int:
         finally:
             activate(None)
             plugin.outcome.finished = time.time()
-            if target.remote:
+            expired = _static_token_expired(target)
+            if target.remote and not expired:
                 restore_classes(target)
-        if code == pytest.ExitCode.OK:
+        if expired:
+            exit_code = 2
+        elif code == pytest.ExitCode.OK:
             exit_code = 0
         elif code == pytest.ExitCode.TESTS_FAILED:
             exit_code = 1
@@ -57,6 +63,21 @@ def run(options: Options) -> int:
             write_reports(options.report_dir, document)
         text = terminal_summary(document).encode("utf-8", errors="backslashreplace").decode("utf-8")
         print(text, file=sys.stdout, flush=True)
+        if expired:
+            raise UsageError(
+                "the token given with --token was refused by the end of the run (expired?), so the results are void; "
+                "rerun with a fresh token, or with --client-id/--client-secret/--token-url so the suite renews it"
+            )
         if exit_code == 2:
             raise UsageError(f"the suite could not run (pytest exit {int(code)}); see the output above")
         return exit_code
+
+
+def _static_token_expired(target: Target) -> bool:
+    """A fixed token that stopped working mid-run makes every later failure meaningless."""
+    if not isinstance(target.tokens, StaticToken) or not target.class_ids:
+        return False
+    try:
+        return target.put("updateClass", target.class_ids[0], {"class": {}}).status == 401
+    except httpx.HTTPError:
+        return False

@@ -7,6 +7,7 @@ run changed on the target).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shlex
 import threading
@@ -84,6 +85,7 @@ class Target:
     class_snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
     restore_notes: list[str] = field(default_factory=list)
     requests_sent: int = 0
+    _digest: Any = field(default_factory=hashlib.sha256, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _client: httpx.Client | None = field(default=None, repr=False)
 
@@ -121,6 +123,7 @@ class Target:
         if headers is not None:
             sent_headers.update(headers)
         url = self.url(operation_id, sourced_id)
+        self.record_request("PUT", url.removeprefix(self.base_url), body)
         response = self.client.put(url, content=json.dumps(body).encode(), headers=sent_headers)
         if response.status_code == 401 and authenticate and headers is None:
             self.tokens.invalidate()  # the token may have expired mid-run: renew once and retry
@@ -137,6 +140,17 @@ class Target:
             dict(response.headers),
             response.text,
         )
+
+    def record_request(self, method: str, path: str, body: Any) -> None:
+        """Fold a request the suite sent (no host, no token) into the run's fingerprint."""
+        text = json.dumps(body, sort_keys=True, default=repr, ensure_ascii=True)
+        with self._lock:
+            self._digest.update(f"{method} {path}\n{text}\n".encode())
+
+    @property
+    def request_fingerprint(self) -> str:
+        """SHA-256 over every request sent, in order: equal for two runs that sent the same requests."""
+        return str(self._digest.hexdigest())
 
     def note_write(self, operation_id: str, sourced_id: str, status: int) -> None:
         with self._lock:
