@@ -38,11 +38,7 @@ def guid_ref(kind: str, sourced_id: str) -> dict[str, str]:
 def result_document(sourced_id: str, result: dict[str, Any], date_last_modified: str) -> str:
     """The stored result: the sent members (already projected on the schema) plus the server-set ones."""
     document: dict[str, Any] = {"sourcedId": sourced_id, "dateLastModified": date_last_modified}
-    for key, value in result.items():
-        if key not in document:
-            document[key] = value
-    document["sourcedId"] = sourced_id
-    document["dateLastModified"] = date_last_modified
+    document.update((key, value) for key, value in result.items() if key not in document)
     return encode(document)
 
 
