@@ -52,7 +52,7 @@ def test_429_with_retry_after_http_date_waits_until_that_date(api: FakeAPI, make
     api.script = [busy(email.utils.formatdate(time.time() + 30, usegmt=True))]
     make_client().put_result(RESULT_ID, result_input())
     (waited,) = sleeps.calls
-    assert 27.0 <= waited <= 30.0  # whole-second date resolution, minus the time the test took
+    assert 25.0 <= waited <= 30.0  # whole-second date resolution, minus the time the test took (slow CI)
 
 
 def test_retry_after_in_the_past_means_no_wait(api: FakeAPI, make_client, sleeps: Sleeps) -> None:
