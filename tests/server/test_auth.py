@@ -86,6 +86,7 @@ def test_token_errors_without_a_usable_body(server: ReferenceServer) -> None:
         (None, "Missing bearer token"),
         ("", "Missing bearer token"),
         ("Basic abc", "scheme 'Basic' is not supported"),
+        ('Sch"eme\\ x', "is not supported"),
         ("Bearer", "Malformed bearer token"),
         ("Bearer a b", "Malformed bearer token"),
         ("Bearer not-a-token", "Unknown bearer token"),

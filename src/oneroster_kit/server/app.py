@@ -170,7 +170,8 @@ class ReferenceApp:
         except BearerError as error:
             challenge = 'Bearer realm="oneroster"'
             if not error.missing:
-                challenge += f', error="invalid_token", error_description="{error}"'
+                described = str(error).replace("\\", "").replace('"', "'")  # stays one quoted-string
+                challenge += f', error="invalid_token", error_description="{described}"'
             return imsx_response(401, str(error), headers={"WWW-Authenticate": challenge})
         lacking = [scope for scope in op.scopes if scope not in claims.scopes]
         if lacking:
