@@ -2,7 +2,8 @@
 invalid inputs, every applicable check on every response.
 
 Path ids are pinned in the test body (not with `map_path_parameters`, which the coverage phase
-ignores): class updates go to the classes the run was given, result ids get the run's prefix, and
+ignores): class updates go to the classes the run was given (requests with an undocumented method,
+e.g. DELETE, go to a prefixed id that names no class), result ids get the run's prefix, and
 a body's string `sourcedId` is set to the path id (the spec's cross-field rule that a schema cannot
 state). A case whose path parameter is deliberately invalid is left as generated.
 """
@@ -65,6 +66,10 @@ def pin(case: Any, target: Target) -> None:
         return
     generated = str((case.path_parameters or {}).get("sourcedId", ""))
     if "/classes/" in case.path:
+        if case.method.upper() != "PUT":
+            # Undocumented methods (DELETE, POST, ...) probe for 405: never aim them at a real class.
+            case.path_parameters = {**(case.path_parameters or {}), "sourcedId": target.result_id("method-probe")}
+            return
         chosen = target.class_ids[zlib.crc32(generated.encode()) % len(target.class_ids)]
         case.path_parameters = {**(case.path_parameters or {}), "sourcedId": chosen}
         return

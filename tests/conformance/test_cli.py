@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 from pathlib import Path
 
@@ -31,10 +32,23 @@ def _clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("ONEROSTER_")}
 
 
+_REQUEST_LINE = re.compile(r" (GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE|QUERY) (\S+) (\d{3}) ")
+
+
 def test_correct_server_conforms_and_reports(tmp_path: Path) -> None:
     with ReferenceServer() as server:
         run = run_cli([*target_args(server), "--seed", "11"], tmp_path / "report", env=_clean_env())
+        log = server.log_text()
     assert run.code == 0, run.explain()
+    # Safety, from the server's own request log: only PUTs reach the given classes, and every result
+    # written has the run's prefix.
+    requests = _REQUEST_LINE.findall(log)
+    assert len(requests) > 500
+    for method, path, status in requests:
+        if "/rostering/v1p2/classes/" in path and any(path.endswith("/" + c) for c in server.class_ids):
+            assert method == "PUT", (method, path)
+        if "/gradebook/v1p2/results/" in path and status.startswith("2"):
+            assert path.split("/results/", 1)[1].startswith("conformance-s11-"), path
     result = run.result
     assert result["verdict"] == "conforms" and result["failures"] == []
     assert result["tests"]["failed"] == 0 and result["tests"]["passed"] > 10
