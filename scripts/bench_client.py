@@ -25,7 +25,7 @@ import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -135,26 +135,39 @@ def raw_headers(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json"}
 
 
-def bench_sync(case: Case, sdk: OneRosterClient, raw: httpx.Client, count: int, rounds: int) -> tuple[float, float]:
+class Measured(NamedTuple):
+    sdk: float  # median over all rounds
+    raw: float
+    round_ratios: list[float]  # SDK/raw of each round's medians: how much the figure moves on this machine
+
+    def spread(self) -> str:
+        return f"{min(self.round_ratios):.2f}..{max(self.round_ratios):.2f}"
+
+
+def bench_sync(case: Case, sdk: OneRosterClient, raw: httpx.Client, count: int, rounds: int) -> Measured:
     """Median seconds per request; SDK and raw alternate request by request (order flips each time)."""
-    sdk_times: list[float] = []
-    raw_times: list[float] = []
+    sdk_times: list[list[float]] = [[] for _ in range(rounds)]
+    raw_times: list[list[float]] = [[] for _ in range(rounds)]
     clock = time.perf_counter
     for index in range(count * rounds):
+        round_number = index // count
         for side in ("sdk", "raw") if index % 2 == 0 else ("raw", "sdk"):
             start = clock()
             if side == "sdk":
                 case.sdk_call(sdk)
-                sdk_times.append(clock() - start)
+                sdk_times[round_number].append(clock() - start)
             else:
                 case.raw_call(raw)
-                raw_times.append(clock() - start)
-    return statistics.median(sdk_times), statistics.median(raw_times)
+                raw_times[round_number].append(clock() - start)
+    ratios = [statistics.median(s) / statistics.median(r) for s, r in zip(sdk_times, raw_times, strict=True)]
+    every_sdk = [value for chunk in sdk_times for value in chunk]
+    every_raw = [value for chunk in raw_times for value in chunk]
+    return Measured(statistics.median(every_sdk), statistics.median(every_raw), ratios)
 
 
 async def bench_async(
     case: Case, sdk: AsyncOneRosterClient, raw: httpx.AsyncClient, count: int, rounds: int, concurrency: int
-) -> tuple[float, float]:
+) -> Measured:
     sdk_rates: list[float] = []
     raw_rates: list[float] = []
     for round_number in range(rounds):
@@ -164,7 +177,8 @@ async def bench_async(
                 sdk_rates.append(await throughput(lambda: case.sdk_call_async(sdk), count, concurrency))
             else:
                 raw_rates.append(await throughput(lambda: case.raw_call_async(raw), count, concurrency))
-    return statistics.median(sdk_rates), statistics.median(raw_rates)
+    ratios = [s / r for s, r in zip(sdk_rates, raw_rates, strict=True)]
+    return Measured(statistics.median(sdk_rates), statistics.median(raw_rates), ratios)
 
 
 def canned_transport(cases: dict[str, Case], class_id: str) -> httpx.MockTransport:
@@ -211,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     no_retry = RetryConfig(attempts=1)  # a benchmark must not hide failures behind retries
-    rows: list[tuple[str, str, float, float, float, str]] = []
+    rows: list[tuple[str, str, float, float, float, str, str]] = []
 
     with ReferenceServer() as server:
         pinned = pin(server.pid) if not args.no_pin else "not pinned"
@@ -232,9 +246,19 @@ def main(argv: list[str] | None = None) -> int:
                 for case in cases.values():
                     case.raw_call(raw)
                 for key, case in cases.items():
-                    sdk_s, raw_s = bench_sync(case, sdk, raw, args.requests, args.rounds)
+                    m = bench_sync(case, sdk, raw, args.requests, args.rounds)
                     target = "info" if "dict" in key else "<= 1.15"
-                    rows.append((case.label, "c=1 median ms/request", sdk_s * 1e3, raw_s * 1e3, sdk_s / raw_s, target))
+                    rows.append(
+                        (
+                            case.label,
+                            "c=1 median ms/request",
+                            m.sdk * 1e3,
+                            m.raw * 1e3,
+                            m.sdk / m.raw,
+                            m.spread(),
+                            target,
+                        )
+                    )
 
         async def run_async() -> None:
             async with (
@@ -247,9 +271,9 @@ def main(argv: list[str] | None = None) -> int:
                 for key, case in cases.items():
                     if "dict" in key:
                         continue
-                    sdk_rate, raw_rate = await bench_async(case, sdk, raw, args.requests, args.rounds, args.concurrency)
+                    m = await bench_async(case, sdk, raw, args.requests, args.rounds, args.concurrency)
                     label = f"c={args.concurrency} async requests/s"
-                    rows.append((case.label, label, sdk_rate, raw_rate, sdk_rate / raw_rate, ">= 0.90"))
+                    rows.append((case.label, label, m.sdk, m.raw, m.sdk / m.raw, m.spread(), ">= 0.90"))
 
         asyncio.run(run_async())
         log_lines = server.log_text().count("\n")
@@ -261,25 +285,27 @@ def main(argv: list[str] | None = None) -> int:
     ):
         for case in cases.values():
             case.sdk_call(sdk)
-            sdk_s, raw_s = bench_sync(case, sdk, raw, args.requests, args.rounds)
-            rows.append((case.label, "no network: client us/request", sdk_s * 1e6, raw_s * 1e6, sdk_s / raw_s, "info"))
+            m = bench_sync(case, sdk, raw, args.requests, args.rounds)
+            label = "no network: client us/request"
+            rows.append((case.label, label, m.sdk * 1e6, m.raw * 1e6, m.sdk / m.raw, m.spread(), "info"))
 
     print(
         f"bench_client: {args.rounds} interleaved rounds x {args.requests} requests per side "
         f"(server handled {log_lines} log lines; {pinned})"
     )
-    header = f"{'operation':<18} {'measure':<32} {'SDK':>10} {'raw httpx':>10} {'ratio':>7}  target"
+    header = f"{'operation':<18} {'measure':<30} {'SDK':>9} {'raw httpx':>9} {'ratio':>6} {'rounds':>11}  target"
     print(header)
     print("-" * len(header))
     failed = False
-    for name, measure, sdk_value, raw_value, ratio, target in rows:
+    for name, measure, sdk_value, raw_value, ratio, spread, target in rows:
         verdict = ""
         if target.startswith("<="):
             verdict = "ok" if ratio <= float(target[2:]) else "MISSED"
         elif target.startswith(">="):
             verdict = "ok" if ratio >= float(target[2:]) else "MISSED"
         failed = failed or verdict == "MISSED"
-        print(f"{name:<18} {measure:<32} {sdk_value:>10.2f} {raw_value:>10.2f} {ratio:>7.3f}  {target} {verdict}")
+        figures = f"{sdk_value:>9.2f} {raw_value:>9.2f} {ratio:>6.3f} {spread:>11}"
+        print(f"{name:<18} {measure:<30} {figures}  {target} {verdict}")
     return 1 if failed else 0
 
 
