@@ -147,8 +147,10 @@ def test_missing_required_field_or_value_outside_enum(key: tuple[str, str, str],
         model_type = model_class(case.root.name)
         parsed = _assert_outcome(expected, case, concrete, body, bad, functools.partial(model_type.from_dict, body))
         if parsed is not None and isinstance(expected, KeptRaw) and not expected.writes_back:
+            unsent = Wire()
             with pytest.raises(AttributeError, match=r"^'dict' object has no attribute 'to_dict'$"):
-                Wire().call(case.root.operation_id, "id", parsed)  # to_dict() fails before anything is sent
+                unsent.call(case.root.operation_id, "id", parsed)
+            assert unsent.sent == []  # to_dict() failed before anything was sent
         elif parsed is not None:  # accepted: the broken body goes on the wire as it is
             wire = Wire()
             wire.call(case.root.operation_id, "id", parsed)
