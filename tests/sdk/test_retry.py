@@ -216,3 +216,10 @@ def test_async_gives_up_with_the_same_errors(api: FakeAPI, make_async_client) ->
 def test_bad_retry_settings_are_refused(settings, problem) -> None:
     with pytest.raises(ValueError, match=problem):
         RetryConfig(**settings)
+
+
+def test_an_answer_that_cannot_be_decoded_is_a_connection_error_not_a_raw_one(api: FakeAPI, make_client) -> None:
+    api.script = [httpx.Response(201, stream=httpx.ByteStream(b"not gzip"), headers={"Content-Encoding": "gzip"})]
+    with pytest.raises(APIConnectionError, match="no usable answer") as caught:
+        make_client().put_result(RESULT_ID, result_input())
+    assert isinstance(caught.value.__cause__, httpx.DecodingError)

@@ -111,6 +111,10 @@ class _Calls:
             raise APIConnectionError(
                 f"{self.operation_id}: no answer from the server ({exc!r})", operation_id=self.operation_id
             ) from exc
+        if isinstance(exc, httpx.RequestError):  # e.g. an answer whose Content-Encoding cannot be decoded
+            raise APIConnectionError(
+                f"{self.operation_id}: no usable answer from the server ({exc!r})", operation_id=self.operation_id
+            ) from exc
         if isinstance(exc, MODEL_ERRORS):
             raw = _last_response.get()
             if raw is None:  # failed before anything was sent: the body could not be serialised
