@@ -124,6 +124,21 @@ def test_a_model_that_cannot_be_serialised_is_a_request_error_not_a_raw_one(api:
     assert api.api_requests == []
 
 
+def test_a_result_read_back_with_plain_json_inside_is_refused_not_raised_raw(api: FakeAPI, make_client) -> None:
+    body = response_example("putResult", 201)["result"]
+    body["learningObjectiveSet"] = [{"source": "x"}]  # breaks the item schema: the parser keeps plain dicts
+    stored = Result.from_dict(body)  # what a caller holds after reading such an answer with validation off
+    with pytest.raises(RequestValidationError, match="cannot be serialised"):
+        make_client().put_result(RESULT_ID, stored)
+    body["learningObjectiveSet"] = None
+    body["scoreStatus"] = "graded"
+    stored = Result.from_dict({**body, "scoreStatus": "exempt"})
+    stored.score_status = "graded"  # type: ignore[assignment]
+    with pytest.raises(RequestValidationError, match=r"result\.scoreStatus: 'graded' is not one of"):
+        make_client().put_result(RESULT_ID, stored)
+    assert _nothing_sent(api)
+
+
 def test_an_argument_of_the_wrong_kind_is_named(api: FakeAPI, make_client) -> None:
     with pytest.raises(RequestValidationError, match="must be a ResultInput, a Result or a mapping, got list"):
         make_client().put_result(RESULT_ID, [])  # type: ignore[arg-type]

@@ -113,7 +113,9 @@ def prepare_result(
             raise RequestValidationError(f"{PUT_RESULT}: result not usable: {exc!r}", operation_id=PUT_RESULT) from exc
     if isinstance(result, Result):  # a result read back from the API, sent again
         _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.sourced_id)
-        result = ResultInput.from_dict(result.to_dict())
+        document = _to_dict(PUT_RESULT, result)
+        _refuse(op, op.request.violations({"result": document}), "the result")
+        result = ResultInput.from_dict(document)
     if not isinstance(result, ResultInput):
         raise RequestValidationError(
             f"{PUT_RESULT}: result must be a ResultInput, a Result or a mapping, got {type(result).__name__}",
@@ -160,7 +162,7 @@ def prepare_class(
     return PutClassRequest(class_=class_update)
 
 
-def _to_dict(operation_id: str, model: ResultInput | ClassUpdate) -> dict[str, Any]:
+def _to_dict(operation_id: str, model: ResultInput | Result | ClassUpdate) -> dict[str, Any]:
     try:
         return model.to_dict()
     except MODEL_ERRORS as exc:
