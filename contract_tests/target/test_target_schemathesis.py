@@ -23,12 +23,14 @@ from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.parameters import ParameterLocation
 
+from oneroster_kit.conformance.checks import SCHEMATHESIS_CHECKS
 from oneroster_kit.conformance.records import attach, jsonable
 from oneroster_kit.conformance.session import active, current_options, current_target
 from oneroster_kit.conformance.target import Target
 from oneroster_kit.spec import spec_path
 
-pytestmark = pytest.mark.conformance_check("schemathesis")
+# `--check schemathesis` or the name of any schemathesis check selects this module.
+pytestmark = pytest.mark.conformance_check("schemathesis", *sorted(SCHEMATHESIS_CHECKS))
 
 OPTIONS = current_options()
 schema = schemathesis.openapi.from_path(str(spec_path()))

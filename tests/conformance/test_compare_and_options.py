@@ -73,6 +73,11 @@ def test_bad_options_name_what_to_fix(argv: list[str], fragment: str) -> None:
     assert "\n" not in str(error.value)
 
 
+def test_credentials_in_the_environment_do_not_block_an_embedded_run() -> None:
+    options = parse_options([], env={"ONEROSTER_CLIENT_ID": "x", "ONEROSTER_CLIENT_SECRET": "y"})
+    assert options.base_url is None and options.auth_mode == "embedded"
+
+
 def test_seed_is_always_set_and_reported() -> None:
     assert isinstance(parse_options([], env={}).seed, int)
     with pytest.raises(UsageError, match="ONEROSTER_SEED"):

@@ -187,7 +187,8 @@ def parse_options(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
                 "a remote target needs the ids of existing classes the suite may update: "
                 "--class-id ID (repeatable) or ONEROSTER_CLASS_IDS=id1,id2"
             )
-    elif token is not None or client_id is not None or token_url is not None or class_ids:
+    elif any(v is not None for v in (args.token, args.client_id, args.client_secret, args.token_url, args.class_id)):
+        # Only options given on the command line: ONEROSTER_CLIENT_ID/SECRET may be set for the server.
         raise UsageError(
             "--token/--client-id/--token-url/--class-id describe a remote target; give --base-url too "
             "(or none of them to check the embedded reference server)"
