@@ -7,6 +7,8 @@ import re
 import socket
 from pathlib import Path
 
+import httpx
+
 from oneroster_kit.conformance.auth import fetch_token
 from oneroster_kit.server.process import ReferenceServer
 from tests.conformance.conftest import run_cli, target_args
@@ -35,11 +37,31 @@ def _clean_env() -> dict[str, str]:
 _REQUEST_LINE = re.compile(r" (GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE|QUERY) (\S+) (\d{3}) ")
 
 
+def _classes(server: ReferenceServer) -> dict[str, dict[str, object]]:
+    """Each class as the server has it (an empty partial update changes nothing but dateLastModified)."""
+    token = fetch_token(server.token_url, server.client_id, server.client_secret).access_token
+    found = {}
+    for class_id in server.class_ids:
+        response = httpx.put(
+            f"{server.base_url}/ims/oneroster/rostering/v1p2/classes/{class_id}",
+            json={"class": {}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 200, response.text
+        found[class_id] = {k: v for k, v in response.json().items() if k != "dateLastModified"}
+    return found
+
+
 def test_correct_server_conforms_and_reports(tmp_path: Path) -> None:
     with ReferenceServer() as server:
+        before = _classes(server)
         run = run_cli([*target_args(server), "--seed", "11"], tmp_path / "report", env=_clean_env())
         log = server.log_text()
+        after = _classes(server)
     assert run.code == 0, run.explain()
+    # The classes the run updated are put back as they were (fields present before the run).
+    for class_id, values in before.items():
+        assert {k: after[class_id].get(k) for k in values} == values, class_id
     # Safety, from the server's own request log: only PUTs reach the given classes, and every result
     # written has the run's prefix.
     requests = _REQUEST_LINE.findall(log)
