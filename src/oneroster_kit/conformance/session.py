@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,7 +104,9 @@ def active() -> ConformancePlugin | None:
 def _standalone_options() -> Options:
     from oneroster_kit.conformance.options import parse_options
 
-    return parse_options([], env={})
+    # Plain pytest (e.g. CI's whole test run) checks the embedded server with a fixed seed, so it is
+    # repeatable; ONEROSTER_SEED picks another.
+    return parse_options([], env={"ONEROSTER_SEED": os.environ.get("ONEROSTER_SEED", "0")})
 
 
 _STANDALONE = contextlib.ExitStack()
