@@ -95,6 +95,28 @@ def expect_success(check: str, exchange: Exchange, allowed: tuple[int, ...]) -> 
     return document
 
 
+_REFERENCE_PROBE: dict[int, str | None] = {}
+
+
+def skip_if_references_are_checked(target: Target) -> None:
+    """The spec lets a server answer 404 (unknownobject) to a result whose lineItem/student/class/
+    scoreScale does not exist. Generated references never exist on a real server, so on such a
+    server the result checks are skipped, with the reason, instead of failing wrongly."""
+    key = id(target)
+    if key not in _REFERENCE_PROBE:
+        rid = fresh_result_id(target, "reference-probe")
+        exchange = target.put("putResult", rid, with_id(example_body("putResult"), rid))
+        _REFERENCE_PROBE[key] = None
+        if exchange.status == 404 and not imsx_problems(exchange, 404, "unknownobject"):
+            _REFERENCE_PROBE[key] = (
+                "the target answers 404 (unknownobject) for result references that do not exist on it, as the "
+                "spec allows; the result checks send generated references, so they cannot run here"
+            )
+    reason = _REFERENCE_PROBE[key]
+    if reason is not None:
+        pytest.skip(reason)
+
+
 def stored_result(check: str, exchange: Exchange) -> dict[str, Any]:
     document = expect_success(check, exchange, (200, 201))
     result = document.get("result")
@@ -130,6 +152,7 @@ def test_result_echo(conformance_target: Target, body: dict[str, Any]) -> None:
     """Every field sent comes back equal; sourcedId is the path id."""
     counted("result_echo")
     target = conformance_target
+    skip_if_references_are_checked(target)
     rid = fresh_result_id(target, "echo")
     body = with_id(body, rid)
     exchange = target.put("putResult", rid, body)
@@ -150,6 +173,7 @@ def test_result_upsert(conformance_target: Target, second: dict[str, Any]) -> No
     comes back), repeat the update (idempotent)."""
     counted("result_upsert")
     target = conformance_target
+    skip_if_references_are_checked(target)
     rid = fresh_result_id(target, "upsert")
     created = target.put("putResult", rid, with_id(example_body("putResult"), rid))
     if created.status not in (200, 201):
@@ -256,6 +280,7 @@ def test_date_last_modified(conformance_target: Target, operation_id: str) -> No
     counted("date_last_modified")
     target = conformance_target
     if operation_id == "putResult":
+        skip_if_references_are_checked(target)
         sourced_id = fresh_result_id(target, "dlm")
         base = example_body("putResult")
         body: dict[str, Any] = {
