@@ -24,6 +24,7 @@ from oneroster_kit.conformance.auth import ClientCredentials, TokenError
 from oneroster_kit.conformance.compare import echo_mismatches, json_equal, parse_instant, request_schema
 from oneroster_kit.conformance.expiry import NEEDS_CREDENTIALS, ExpiringToken
 from oneroster_kit.conformance.records import CheckFailed
+from oneroster_kit.conformance.references import reference_check_reason
 from oneroster_kit.conformance.session import active, current_options
 from oneroster_kit.conformance.setup import example_body
 from oneroster_kit.conformance.target import Exchange, Target
@@ -95,24 +96,8 @@ def expect_success(check: str, exchange: Exchange, allowed: tuple[int, ...]) -> 
     return document
 
 
-_REFERENCE_PROBE: dict[int, str | None] = {}
-
-
 def skip_if_references_are_checked(target: Target) -> None:
-    """The spec lets a server answer 404 (unknownobject) to a result whose lineItem/student/class/
-    scoreScale does not exist. Generated references never exist on a real server, so on such a
-    server the result checks are skipped, with the reason, instead of failing wrongly."""
-    key = id(target)
-    if key not in _REFERENCE_PROBE:
-        rid = fresh_result_id(target, "reference-probe")
-        exchange = target.put("putResult", rid, with_id(example_body("putResult"), rid))
-        _REFERENCE_PROBE[key] = None
-        if exchange.status == 404 and not imsx_problems(exchange, 404, "unknownobject"):
-            _REFERENCE_PROBE[key] = (
-                "the target answers 404 (unknownobject) for result references that do not exist on it, as the "
-                "spec allows; the result checks send generated references, so they cannot run here"
-            )
-    reason = _REFERENCE_PROBE[key]
+    reason = reference_check_reason(target)
     if reason is not None:
         pytest.skip(reason)
 

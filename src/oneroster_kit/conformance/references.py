@@ -1,0 +1,39 @@
+"""Does the target check that a result's references exist?
+
+The spec lets a server answer 404 (unknownobject) to a result whose lineItem, student, class or
+scoreScale does not exist. The suite's generated references never exist on a real server, so
+the result checks that need a stored result are skipped there, with this reason, rather than
+reported as failures.
+"""
+
+from __future__ import annotations
+
+from oneroster_kit.conformance.setup import example_body
+from oneroster_kit.conformance.target import Target
+from oneroster_kit.contract import operation
+
+__all__ = ["reference_check_reason"]
+
+_PROBED: dict[int, str | None] = {}
+
+
+def reference_check_reason(target: Target) -> str | None:
+    """None when the target stores results with unknown references; else why result checks cannot run."""
+    key = id(target)
+    if key not in _PROBED:
+        rid = target.result_id("reference-probe")
+        body = example_body("putResult")
+        exchange = target.put("putResult", rid, {**body, "result": {**body["result"], "sourcedId": rid}})
+        validator = operation("putResult").response_validator(404)
+        documented = validator is not None and validator.is_valid(exchange.json)
+        minors = []
+        if documented and isinstance(exchange.json, dict):
+            fields = exchange.json["imsx_CodeMinor"]["imsx_codeMinorField"]
+            minors = [field.get("imsx_codeMinorFieldValue") for field in fields]
+        _PROBED[key] = (
+            "the target answers 404 (unknownobject) for result references that do not exist on it, as the spec "
+            "allows; the result checks send generated references, so they cannot run against it"
+            if exchange.status == 404 and "unknownobject" in minors
+            else None
+        )
+    return _PROBED[key]
