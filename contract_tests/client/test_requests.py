@@ -29,8 +29,10 @@ from oneroster_kit.contract import operation, operations
 OPERATIONS = sorted(operations())
 
 # A sourcedId of exactly "." or ".." is a dot-segment: `quote()` leaves dots alone and httpx then
-# removes the segment (RFC 3986 normalisation), so the request goes to another resource. That is
-# pinned in `test_dot_segment_ids_are_sent_to_another_path`; the general property excludes them.
+# removes the segment (RFC 3986 normalisation), so the request goes to another resource. The spec
+# forbids both ids (`not: {enum: [".", ".."]}`) but the generated client never checks path
+# parameters: that is pinned in `test_dot_segment_ids_are_sent_to_another_path`; the general
+# property (valid ids only) never draws them.
 DOT_SEGMENTS = (".", "..")
 
 # Ids a caller can plausibly hold that need quoting; schemathesis draws many more at random.
@@ -104,10 +106,11 @@ def test_awkward_ids_are_percent_encoded_and_decode_back(operation_id: str, sour
 @pytest.mark.parametrize("sourced_id", DOT_SEGMENTS)
 @pytest.mark.parametrize("operation_id", OPERATIONS)
 def test_dot_segment_ids_are_sent_to_another_path(operation_id: str, sourced_id: str) -> None:
-    """Today's behaviour, a bug: id "." PUTs to the collection path, ".." to its parent.
+    """Today's behaviour of the generated layer: id "." PUTs to the collection path, ".." to its parent.
 
-    The spec allows any non-empty string as sourcedId; `quote(id, safe="")` keeps dots, and httpx
-    removes dot-segments from the path. The request is well-formed but addresses another resource.
+    The spec forbids both ids, but the generated client does not validate path parameters;
+    `quote(id, safe="")` keeps dots, and httpx removes dot-segments from the path. The request is
+    well-formed but addresses another resource (the SDK layer refuses these ids before sending).
     """
     body = root_of(operation_id, None).example()
     wire = Wire()

@@ -1,3 +1,3 @@
 """Written by scripts/regenerate.py: the contract this package was generated from."""
 
-SPEC_SHA256 = "156068606e68054112f17884a0e8913f0ef331ceb9d6dcfa66d5c26493566e14"
+SPEC_SHA256 = "d3dd2f187d220157addaf0761be74ea7de97738bd19091c5b85db0fb086719e4"
