@@ -23,7 +23,7 @@ from oneroster_client.models.result import Result
 from oneroster_client.models.result_input import ResultInput
 from oneroster_client.types import Unset
 
-from oneroster_kit.contract import Operation, Violation, operation
+from oneroster_kit.contract import Operation, SchemaValidator, Violation, operation
 from oneroster_kit.sdk.errors import (
     RequestValidationError,
     ResponseValidationError,
@@ -31,7 +31,6 @@ from oneroster_kit.sdk.errors import (
     request_id_of,
     status_error,
 )
-from oneroster_kit.sdk.validation import CheckedValidator, request_checker, response_checker
 
 PUT_RESULT = "putResult"
 UPDATE_CLASS = "updateClass"
@@ -58,14 +57,14 @@ class Plan:
     """The spec pieces of one operation, resolved once per client (not once per call)."""
 
     operation: Operation
-    request: CheckedValidator
-    responses: dict[int, CheckedValidator]
+    request: SchemaValidator
+    responses: dict[int, SchemaValidator]
 
     @classmethod
     def of(cls, operation_id: str) -> Plan:
         op = operation(operation_id)
-        responses = {status: response_checker(op, status) for status in op.documented_statuses}
-        return cls(op, request_checker(op), {status: c for status, c in responses.items() if c is not None})
+        responses = {status: op.response_validator(status) for status in op.documented_statuses}
+        return cls(op, op.request_validator, {status: v for status, v in responses.items() if v is not None})
 
     @property
     def operation_id(self) -> str:

@@ -26,7 +26,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from oneroster_kit.contract import Operation, operations
+from oneroster_kit.contract import Operation, SchemaValidator, operations
 from oneroster_kit.server.auth import BearerError, TokenIssuer
 from oneroster_kit.server.documents import merge_class, render_class, result_document
 from oneroster_kit.server.errors import imsx_response
@@ -35,7 +35,6 @@ from oneroster_kit.server.requestbody import BodyTooLargeError, media_type_probl
 from oneroster_kit.server.schemawalk import project
 from oneroster_kit.server.storage import Store
 from oneroster_kit.server.token_endpoint import TokenEndpoint
-from oneroster_kit.server.validation import RequestValidator
 
 __all__ = ["MAX_BODY_BYTES", "TOKEN_PATH", "ReferenceApp", "ServerSettings"]
 
@@ -61,7 +60,7 @@ class _Route:
     pattern: re.Pattern[bytes]
     operation: Operation
     handler: Handler
-    validator: RequestValidator
+    validator: SchemaValidator
 
 
 def _path_regex(template: str) -> re.Pattern[bytes]:
@@ -88,7 +87,7 @@ class ReferenceApp:
         if missing:
             raise RuntimeError(f"the spec has operations this server does not implement: {missing}")
         self._routes = [
-            _Route(_path_regex(op.path), op, handlers[op.operation_id], RequestValidator(op))
+            _Route(_path_regex(op.path), op, handlers[op.operation_id], op.request_validator)
             for op in specified.values()
         ]
         all_scopes = tuple(dict.fromkeys(scope for op in specified.values() for scope in op.scopes))
