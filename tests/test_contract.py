@@ -94,3 +94,13 @@ def test_response_formats_are_really_checked() -> None:
 
 def test_undocumented_status_has_no_validator() -> None:
     assert operation("updateClass").response_validator(418) is None
+
+
+@pytest.mark.parametrize("operation_id", ["putResult", "updateClass"])
+def test_path_ids_are_checked_against_the_parameter_schema(operation_id: str) -> None:
+    op = operation(operation_id)
+    assert op.path_violations({"sourcedId": "a b/ü"}) == []
+    (dot,) = op.path_violations({"sourcedId": "."})
+    assert (dot.location, dot.rule) == ("path.sourcedId", "not")
+    (empty,) = op.path_violations({"sourcedId": ""})
+    assert str(empty) == "path.sourcedId: '' should be non-empty"

@@ -199,6 +199,28 @@ class Operation:
         response = _resolve(self.components, self.definition["responses"].get(str(status), {}))
         return dict(response.get("headers", {}))
 
+    def path_violations(self, values: dict[str, str]) -> list[Violation]:
+        """Violations of the path parameters' schemas, located as `path.<name>`.
+
+        The generated client never checks path parameters, and an id such as "." (forbidden by
+        the spec: a dot segment addresses another resource) must be refused on both sides.
+        """
+        found: list[Violation] = []
+        for name, value in values.items():
+            validator = self._path_validators.get(name)
+            if validator is not None:
+                found += [Violation(f"path.{name}", v.message, v.rule) for v in validator.violations(value)]
+        return found
+
+    @functools.cached_property
+    def _path_validators(self) -> dict[str, SchemaValidator]:
+        validators: dict[str, SchemaValidator] = {}
+        for parameter in self.definition.get("parameters", []):
+            parameter = _resolve(self.components, parameter)
+            if parameter.get("in") == "path" and "schema" in parameter:
+                validators[parameter["name"]] = SchemaValidator(parameter["schema"], self.components)
+        return validators
+
     @functools.cached_property
     def _response_validators(self) -> dict[int, SchemaValidator]:
         validators: dict[int, SchemaValidator] = {}

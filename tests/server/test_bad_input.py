@@ -178,6 +178,19 @@ def test_odd_path_ids_are_stored_under_the_decoded_id(client: httpx.Client, raw_
     assert response.status_code == 201 and result["sourcedId"] == sourced_id
 
 
+@pytest.mark.parametrize("raw_id", ["%2E", "%2e%2E"])
+@pytest.mark.parametrize("base", [RESULTS, CLASSES])
+def test_dot_segment_path_ids_are_422(client: httpx.Client, base: str, raw_id: str) -> None:
+    """Only reachable percent-encoded (clients remove literal dot segments); the spec forbids them."""
+    operation_id = "putResult" if base == RESULTS else "updateClass"
+    url = httpx.URL(client.base_url.join(base)).copy_with(raw_path=(base + raw_id).encode("ascii"))
+    response = client.put(url, json=result_body() if base == RESULTS else {"class": {"title": "t"}})
+    body = assert_documented(operation_id, response)
+    assert response.status_code == 422
+    assert body["imsx_description"].startswith("path.sourcedId: ")
+    assert "should not be valid under {'enum': ['.', '..']}" in body["imsx_description"]
+
+
 def test_path_id_that_is_not_utf8_is_400(client: httpx.Client) -> None:
     url = httpx.URL(client.base_url.join(RESULTS)).copy_with(raw_path=(RESULTS + "bad%FFid").encode("ascii"))
     response = client.put(url, json=result_body())

@@ -185,6 +185,9 @@ class ReferenceApp:
             sourced_id = raw_id.decode("utf-8")
         except UnicodeDecodeError:
             return imsx_response(400, "Path sourcedId is not valid UTF-8 once percent-decoded.")
+        path_violations = op.path_violations({"sourcedId": sourced_id})
+        if path_violations:  # e.g. "%2E": a dot segment, which the spec forbids as an id
+            return self._unprocessable([(v.location, v.message) for v in path_violations])
         problem = media_type_problem(request.headers.get("content-type"), "application/json", utf8_only=True)
         try:
             if problem is None:
