@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import httpx
 from oneroster_client.models.class_ import Class
@@ -38,18 +38,14 @@ UPDATE_CLASS = "updateClass"
 # Raised by generated to_dict/from_dict on data they cannot handle; never let them escape.
 MODEL_ERRORS = (KeyError, ValueError, TypeError, AttributeError, IndexError)
 
-T = TypeVar("T")
 
-
-@dataclass
-class Outcome(Generic[T]):
-    """The answer to one call: raw parts plus what the generated parser made of it (if anything)."""
+@dataclass(frozen=True)
+class Outcome:
+    """The answer to one call, as received."""
 
     status_code: int
     content: bytes
     headers: httpx.Headers
-    parsed: T | object | None
-    parse_error: Exception | None = None
 
 
 @dataclass(frozen=True)
@@ -171,60 +167,65 @@ def _to_dict(operation_id: str, model: ResultInput | Result | ClassUpdate) -> di
         ) from exc
 
 
-def interpret(plan: Plan, outcome: Outcome[Any], *, validate: bool) -> Any:
-    """The generated model of a 2xx answer, or raise the error the answer stands for."""
+def interpret(plan: Plan, outcome: Outcome, *, validate: bool) -> Any:
+    """The generated model of a 2xx answer, or raise the error the answer stands for.
+
+    The body is decoded once; with `validate` it is checked against the spec before the generated
+    model is built from it. Without, a body the generated parser cannot take is still checked, so
+    the error names the field rather than passing on a raw KeyError/TypeError.
+    """
     op_id = plan.operation_id
-    if not 200 <= outcome.status_code < 300:
-        raise status_error(
-            operation_id=op_id,
-            status_code=outcome.status_code,
-            content=outcome.content,
-            headers=outcome.headers,
-            parsed=outcome.parsed,
-        )
-    op = plan.operation
-    expected: type[Any] = PutResultResponse if op_id == PUT_RESULT else Class
-    request_id = request_id_of(outcome.headers)
-    validator = plan.responses.get(outcome.status_code)
+    status = outcome.status_code
+    if not 200 <= status < 300:
+        raise status_error(operation_id=op_id, status_code=status, content=outcome.content, headers=outcome.headers)
+    validator = plan.responses.get(status)
     if validator is None:
-        documented = ", ".join(str(code) for code in op.documented_statuses if code < 300)
+        documented = ", ".join(str(code) for code in plan.operation.documented_statuses if code < 300)
         raise ResponseValidationError(
             operation_id=op_id,
-            status_code=outcome.status_code,
+            status_code=status,
             problem=f"has a status the spec does not document for {op_id} (documented: {documented})",
             body=outcome.content[:500],
-            request_id=request_id,
+            request_id=request_id_of(outcome.headers),
         )
-    parsed_ok = outcome.parse_error is None and isinstance(outcome.parsed, expected)
-    if validate or not parsed_ok:
-        try:
-            data = json.loads(outcome.content)
-        except ValueError:
-            raise ResponseValidationError(
-                operation_id=op_id,
-                status_code=outcome.status_code,
-                problem="body is not JSON",
-                body=outcome.content[:500],
-                request_id=request_id,
-            ) from outcome.parse_error
-        violations = validator.violations(data)
-        if violations:
-            raise ResponseValidationError(
-                operation_id=op_id,
-                status_code=outcome.status_code,
-                problem="body breaks openapi.yaml",
-                violations=violations,
-                body=data,
-                request_id=request_id,
-            ) from outcome.parse_error
-        if not parsed_ok:  # valid per the spec yet the generated parser failed: report it, never the raw error
-            raise ResponseValidationError(
-                operation_id=op_id,
-                status_code=outcome.status_code,
-                problem=f"could not be parsed into {expected.__name__}: {outcome.parse_error!r}",
-                body=data,
-                request_id=request_id,
-            ) from outcome.parse_error
-    if isinstance(outcome.parsed, PutResultResponse):
-        return outcome.parsed.result
-    return outcome.parsed
+    try:
+        data = json.loads(outcome.content)
+    except ValueError:
+        raise ResponseValidationError(
+            operation_id=op_id,
+            status_code=status,
+            problem="body is not JSON",
+            body=outcome.content[:500],
+            request_id=request_id_of(outcome.headers),
+        ) from None
+    if validate:
+        _refuse_answer(plan, outcome, data, validator.violations(data), None)
+    expected = PutResultResponse if op_id == PUT_RESULT else Class
+    try:
+        parsed = expected.from_dict(data)
+    except MODEL_ERRORS as exc:
+        if not validate:
+            _refuse_answer(plan, outcome, data, validator.violations(data), exc)
+        # valid per the spec yet the generated parser failed: report it, never the raw error
+        raise ResponseValidationError(
+            operation_id=op_id,
+            status_code=status,
+            problem=f"could not be parsed into {expected.__name__}: {exc!r}",
+            body=data,
+            request_id=request_id_of(outcome.headers),
+        ) from exc
+    return parsed.result if isinstance(parsed, PutResultResponse) else parsed
+
+
+def _refuse_answer(
+    plan: Plan, outcome: Outcome, data: Any, violations: list[Violation], cause: Exception | None
+) -> None:
+    if violations:
+        raise ResponseValidationError(
+            operation_id=plan.operation_id,
+            status_code=outcome.status_code,
+            problem="body breaks openapi.yaml",
+            violations=violations,
+            body=data,
+            request_id=request_id_of(outcome.headers),
+        ) from cause

@@ -1,29 +1,35 @@
 """`OneRosterClient` and `AsyncOneRosterClient`: the generated SDK with auth, retries and typed errors.
 
-Each call goes: argument checks (`_operations`) -> generated `sync_detailed`/`asyncio_detailed`
--> httpx client whose `auth` is `ClientCredentialsAuth` and whose transport is the retry
-wrapper -> back through `_operations.interpret` to a generated model or an `OneRosterError`.
-Per-call timeouts and the capture of the raw answer (needed when the generated parser raises)
-ride on context variables read by the client's transport, so one client is safe to share
-between threads and between tasks.
+Each call goes: argument checks (`_operations`) -> the generated request (`_get_kwargs` of the
+generated operation module: URL template, path quoting, model serialisation, content type) ->
+httpx client whose `auth` is `ClientCredentialsAuth` and whose transport is the retry wrapper ->
+`_operations.interpret`, which decodes the answer once, checks it against openapi.yaml and builds
+the generated model (or raises the matching `OneRosterError`).
+
+Why not the generated `sync_detailed`/`asyncio_detailed`: they are `_get_kwargs`, one
+`client.request` and `_build_response`, and the last one is what the SDK must not have. It decodes
+the JSON a second time (the spec check needs the document too), raises a raw `ValueError` for a
+status outside `http.HTTPStatus` and raw `KeyError`/`TypeError` for a body its parser chokes on
+(the SDK then had to recover the answer some other way), and parses error bodies that
+`errors.status_error` parses anyway. The generated models do the parsing here, as there.
+tests/sdk/test_wire.py checks the SDK sends exactly what `sync_detailed` sends.
+A per-call timeout is a request extension, so it also covers the token request the auth flow
+sends for that call; one client is safe to share between threads and between tasks.
 """
 
 from __future__ import annotations
 
-import contextvars
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
 from oneroster_client.api.gradebook import put_result as _put_result
 from oneroster_client.api.rostering import update_class as _update_class
-from oneroster_client.client import AuthenticatedClient
 from oneroster_client.models.class_ import Class
 from oneroster_client.models.class_update import ClassUpdate
 from oneroster_client.models.result import Result
 from oneroster_client.models.result_input import ResultInput
-from oneroster_client.types import Response
 
 from oneroster_kit.sdk._operations import (
     MODEL_ERRORS,
@@ -41,7 +47,6 @@ from oneroster_kit.sdk.errors import (
     APIConnectionError,
     APITimeoutError,
     ConfigurationError,
-    OneRosterError,
     RequestValidationError,
 )
 from oneroster_kit.sdk.retry import RetryConfig, SDKRetryTransport
@@ -52,86 +57,44 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 TimeoutTypes = float | httpx.Timeout
 USER_AGENT = "oneroster-kit-sdk/0.1.0"
 
-_call_timeout: contextvars.ContextVar[dict[str, float | None] | None] = contextvars.ContextVar(
-    "oneroster_call_timeout", default=None
-)
-_last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar(
-    "oneroster_last_response", default=None
-)
-
-
-class _CallTransport(SDKRetryTransport):
-    """The retry transport, plus the two per-call concerns that ride on context variables.
-
-    Applies a per-call timeout to every request of the call (the token request included) and
-    remembers the last answer, which `_Calls.failure` needs when the generated parser raises.
-    Done here rather than in event hooks: one call less per request on the hot path.
-    """
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        timeout = _call_timeout.get()
-        if timeout is not None:
-            request.extensions["timeout"] = timeout
-        response = super().handle_request(request)
-        _last_response.set(response)
-        return response
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        timeout = _call_timeout.get()
-        if timeout is not None:
-            request.extensions["timeout"] = timeout
-        response = await super().handle_async_request(request)
-        _last_response.set(response)
-        return response
-
 
 def _as_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
 
-class _Calls:
-    """Shared bookkeeping of one call: context variables in, errors out."""
+def _build(
+    client: httpx.Client | httpx.AsyncClient,
+    operation_id: str,
+    make_kwargs: Callable[[], dict[str, Any]],
+    timeout: TimeoutTypes | None,
+) -> httpx.Request:
+    """The httpx request of one call, from the generated `_get_kwargs` (which serialises the body).
 
-    def __init__(self, operation_id: str, timeout: TimeoutTypes | None) -> None:
-        self.operation_id = operation_id
-        self._timeout = None if timeout is None else _as_timeout(timeout).as_dict()
+    A body that cannot be serialised (a field of the wrong Python type, or NaN, which JSON cannot
+    carry) is a RequestValidationError; nothing is sent.
+    """
+    try:
+        return client.build_request(**make_kwargs(), timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout)
+    except MODEL_ERRORS as exc:
+        raise RequestValidationError(
+            f"{operation_id}: the request body cannot be serialised as JSON (a field has the wrong "
+            f"Python type, or a value JSON cannot carry such as NaN; strict=True names the field): {exc!r}",
+            operation_id=operation_id,
+        ) from exc
 
-    def __enter__(self) -> Self:
-        self._tokens = (_call_timeout.set(self._timeout), _last_response.set(None))
-        return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        _call_timeout.reset(self._tokens[0])
-        _last_response.reset(self._tokens[1])
+def _no_answer(operation_id: str, exc: httpx.RequestError) -> Exception:
+    """The SDK error for a request that got no usable answer."""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"{operation_id}: timed out ({exc!r})", operation_id=operation_id)
+    if isinstance(exc, httpx.TransportError):
+        return APIConnectionError(f"{operation_id}: no answer from the server ({exc!r})", operation_id=operation_id)
+    # e.g. an answer whose Content-Encoding cannot be decoded
+    return APIConnectionError(f"{operation_id}: no usable answer from the server ({exc!r})", operation_id=operation_id)
 
-    def outcome(self, response: Response[Any]) -> Outcome[Any]:
-        headers = response.headers if isinstance(response.headers, httpx.Headers) else httpx.Headers(response.headers)
-        return Outcome(int(response.status_code), response.content, headers, response.parsed)
 
-    def failure(self, exc: Exception) -> Outcome[Any]:
-        """Map an exception from the generated call: re-raise as an SDK error or recover the answer."""
-        if isinstance(exc, OneRosterError):
-            raise exc
-        if isinstance(exc, httpx.TimeoutException):
-            raise APITimeoutError(f"{self.operation_id}: timed out ({exc!r})", operation_id=self.operation_id) from exc
-        if isinstance(exc, httpx.TransportError):
-            raise APIConnectionError(
-                f"{self.operation_id}: no answer from the server ({exc!r})", operation_id=self.operation_id
-            ) from exc
-        if isinstance(exc, httpx.RequestError):  # e.g. an answer whose Content-Encoding cannot be decoded
-            raise APIConnectionError(
-                f"{self.operation_id}: no usable answer from the server ({exc!r})", operation_id=self.operation_id
-            ) from exc
-        if isinstance(exc, MODEL_ERRORS):
-            raw = _last_response.get()
-            if raw is None:  # failed before anything was sent: the body could not be serialised
-                raise RequestValidationError(
-                    f"{self.operation_id}: the request body cannot be serialised as JSON (a field has the wrong "
-                    f"Python type, or a value JSON cannot carry such as NaN; strict=True names the field): {exc!r}",
-                    operation_id=self.operation_id,
-                ) from exc
-            return Outcome(raw.status_code, raw.content, raw.headers, None, exc)
-        raise exc
+def _outcome(response: httpx.Response) -> Outcome:
+    return Outcome(response.status_code, response.content, response.headers)
 
 
 class _ClientBase:
@@ -180,8 +143,6 @@ class _ClientBase:
         self.strict = strict
         self.validate_responses = validate_responses
         self._headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
-        # The generated functions take a client object; auth and timeouts come from the httpx client set on it.
-        self._api = AuthenticatedClient(base_url=self.base_url, token="", raise_on_unexpected_status=False)
         self._put_result = Plan.of(PUT_RESULT)
         self._update_class = Plan.of(UPDATE_CLASS)
 
@@ -216,9 +177,8 @@ class OneRosterClient(_ClientBase):
             auth=self.auth,
             timeout=self.timeout,
             headers=self._headers,
-            transport=_CallTransport(transport or httpx.HTTPTransport(), self.retry),
+            transport=SDKRetryTransport(transport or httpx.HTTPTransport(), self.retry),
         )
-        self._api.set_httpx_client(self.http)
 
     def put_result(
         self,
@@ -229,12 +189,8 @@ class OneRosterClient(_ClientBase):
     ) -> Result:
         """Create or update the result `sourced_id` (upsert); returns the stored result."""
         body = prepare_result(self._put_result, sourced_id, result, strict=self.strict)
-        with _Calls(PUT_RESULT, timeout) as call:
-            try:
-                outcome = call.outcome(_put_result.sync_detailed(sourced_id, client=self._api, body=body))
-            except Exception as exc:
-                outcome = call.failure(exc)
-        stored: Result = interpret(self._put_result, outcome, validate=self.validate_responses)
+        request = _build(self.http, PUT_RESULT, lambda: _put_result._get_kwargs(sourced_id, body=body), timeout)
+        stored: Result = interpret(self._put_result, self._send(PUT_RESULT, request), validate=self.validate_responses)
         return stored
 
     def update_class(
@@ -246,13 +202,17 @@ class OneRosterClient(_ClientBase):
     ) -> Class:
         """Change the fields given of the existing class `sourced_id`; returns the whole class."""
         body = prepare_class(self._update_class, sourced_id, class_update, strict=self.strict)
-        with _Calls(UPDATE_CLASS, timeout) as call:
-            try:
-                outcome = call.outcome(_update_class.sync_detailed(sourced_id, client=self._api, body=body))
-            except Exception as exc:
-                outcome = call.failure(exc)
+        request = _build(self.http, UPDATE_CLASS, lambda: _update_class._get_kwargs(sourced_id, body=body), timeout)
+        outcome = self._send(UPDATE_CLASS, request)
         updated: Class = interpret(self._update_class, outcome, validate=self.validate_responses)
         return updated
+
+    def _send(self, operation_id: str, request: httpx.Request) -> Outcome:
+        try:
+            response = self.http.send(request)
+        except httpx.RequestError as exc:
+            raise _no_answer(operation_id, exc) from exc
+        return _outcome(response)
 
     def close(self) -> None:
         self.http.close()
@@ -276,9 +236,8 @@ class AsyncOneRosterClient(_ClientBase):
             auth=self.auth,
             timeout=self.timeout,
             headers=self._headers,
-            transport=_CallTransport(transport or httpx.AsyncHTTPTransport(), self.retry),
+            transport=SDKRetryTransport(transport or httpx.AsyncHTTPTransport(), self.retry),
         )
-        self._api.set_async_httpx_client(self.http)
 
     async def put_result(
         self,
@@ -289,9 +248,8 @@ class AsyncOneRosterClient(_ClientBase):
     ) -> Result:
         """Create or update the result `sourced_id` (upsert); returns the stored result."""
         body = prepare_result(self._put_result, sourced_id, result, strict=self.strict)
-        outcome = await self._run(
-            PUT_RESULT, timeout, lambda: _put_result.asyncio_detailed(sourced_id, client=self._api, body=body)
-        )
+        request = _build(self.http, PUT_RESULT, lambda: _put_result._get_kwargs(sourced_id, body=body), timeout)
+        outcome = await self._send(PUT_RESULT, request)
         stored: Result = interpret(self._put_result, outcome, validate=self.validate_responses)
         return stored
 
@@ -304,21 +262,17 @@ class AsyncOneRosterClient(_ClientBase):
     ) -> Class:
         """Change the fields given of the existing class `sourced_id`; returns the whole class."""
         body = prepare_class(self._update_class, sourced_id, class_update, strict=self.strict)
-        outcome = await self._run(
-            UPDATE_CLASS, timeout, lambda: _update_class.asyncio_detailed(sourced_id, client=self._api, body=body)
-        )
+        request = _build(self.http, UPDATE_CLASS, lambda: _update_class._get_kwargs(sourced_id, body=body), timeout)
+        outcome = await self._send(UPDATE_CLASS, request)
         updated: Class = interpret(self._update_class, outcome, validate=self.validate_responses)
         return updated
 
-    @staticmethod
-    async def _run(
-        operation_id: str, timeout: TimeoutTypes | None, send: Callable[[], Awaitable[Response[Any]]]
-    ) -> Outcome[Any]:
-        with _Calls(operation_id, timeout) as call:
-            try:
-                return call.outcome(await send())
-            except Exception as exc:
-                return call.failure(exc)
+    async def _send(self, operation_id: str, request: httpx.Request) -> Outcome:
+        try:
+            response = await self.http.send(request)
+        except httpx.RequestError as exc:
+            raise _no_answer(operation_id, exc) from exc
+        return _outcome(response)
 
     async def aclose(self) -> None:
         await self.http.aclose()
