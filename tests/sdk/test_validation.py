@@ -77,10 +77,32 @@ def test_matching_or_absent_body_sourced_id_is_sent(api: FakeAPI, make_client) -
     assert len(api.api_requests) == 2
 
 
-@pytest.mark.parametrize("sourced_id", ["", None, 42])
-def test_path_id_must_be_a_non_empty_string(api: FakeAPI, make_client, sourced_id) -> None:
-    with pytest.raises(RequestValidationError, match="sourced_id must be a non-empty string"):
+@pytest.mark.parametrize("sourced_id", [None, 42])
+def test_path_id_must_be_a_string(api: FakeAPI, make_client, sourced_id) -> None:
+    with pytest.raises(RequestValidationError, match="sourced_id must be a string"):
         make_client().update_class(sourced_id, {"title": "T"})
+    assert _nothing_sent(api)
+
+
+@pytest.mark.parametrize(
+    ("sourced_id", "rule"),
+    [
+        ("", "path.sourcedId: '' should be non-empty"),
+        (".", "path.sourcedId: '.' should not be valid under"),
+        ("..", "'..' should not be valid"),
+    ],
+)
+@pytest.mark.parametrize("method", ["put_result", "update_class"])
+def test_path_id_breaking_the_spec_is_refused(
+    api: FakeAPI, make_client, method: str, sourced_id: str, rule: str
+) -> None:
+    """ "." and ".." would be sent unencoded and removed as dot segments: another resource."""
+    without_id = {key: value for key, value in result_input().items() if key != "sourcedId"}
+    body = {"title": "T"} if method == "update_class" else without_id
+    with pytest.raises(RequestValidationError, match=r"the path sourcedId breaks openapi\.yaml") as caught:
+        getattr(make_client(), method)(sourced_id, body)
+    assert rule in str(caught.value)
+    assert caught.value.fields == ["path.sourcedId"]
     assert _nothing_sent(api)
 
 

@@ -67,12 +67,18 @@ class Plan:
         return self.operation.operation_id
 
 
-def _check_path_id(operation_id: str, sourced_id: object) -> str:
-    if not isinstance(sourced_id, str) or not sourced_id:
+def _check_path_id(op: Plan, sourced_id: object) -> str:
+    """The path id as the spec allows it: a non-empty string, and not a dot segment ("." / "..").
+
+    The generated client sends "." unencoded and httpx then removes the dot segment, so the
+    request would silently address another resource.
+    """
+    if not isinstance(sourced_id, str):
         raise RequestValidationError(
-            f"{operation_id}: sourced_id must be a non-empty string (path parameter sourcedId), got {sourced_id!r}",
-            operation_id=operation_id,
+            f"{op.operation_id}: sourced_id must be a string (path parameter sourcedId), got {sourced_id!r}",
+            operation_id=op.operation_id,
         )
+    _refuse(op, op.operation.path_violations({"sourcedId": sourced_id}), "the path sourcedId")
     return sourced_id
 
 
@@ -97,7 +103,7 @@ def prepare_result(
     op: Plan, sourced_id: str, result: ResultInput | Result | Mapping[str, Any], *, strict: bool
 ) -> PutResultRequest:
     """The request body for putResult, or a RequestValidationError/SourcedIdMismatchError."""
-    path_id = _check_path_id(PUT_RESULT, sourced_id)
+    path_id = _check_path_id(op, sourced_id)
     if isinstance(result, Mapping):
         _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.get("sourcedId"))
         document = {"result": dict(result)}
@@ -131,7 +137,7 @@ def prepare_class(
     The class schema has no sourcedId (unknown members are ignored by the server), but a body
     that names a different class is still a caller's mistake, so it is refused the same way.
     """
-    path_id = _check_path_id(UPDATE_CLASS, sourced_id)
+    path_id = _check_path_id(op, sourced_id)
     if isinstance(class_update, Mapping):
         _check_body_id(UPDATE_CLASS, "class.sourcedId", path_id, class_update.get("sourcedId"))
         document = {"class": dict(class_update)}
