@@ -73,7 +73,7 @@ def test_response_formats_are_really_checked() -> None:
     validator = operation("updateClass").response_validator(200)
     assert validator is not None
     ref = {"href": "not a uri", "sourcedId": "c", "type": "course"}
-    body = {
+    body: dict[str, Any] = {
         "sourcedId": "c-1",
         "status": "active",
         "dateLastModified": "2026-11-20",

@@ -14,12 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.internal.conjecture import engine as hypothesis_engine
-from schemathesis import GenerationMode
 
+from contract_tests.strategies import request_cases
 from oneroster_kit.conformance.auth import ClientCredentials, TokenError
 from oneroster_kit.conformance.compare import echo_mismatches, json_equal, parse_instant, request_schema
 from oneroster_kit.conformance.expiry import NEEDS_CREDENTIALS, ExpiringToken
@@ -29,7 +28,6 @@ from oneroster_kit.conformance.session import active, current_options
 from oneroster_kit.conformance.setup import example_body
 from oneroster_kit.conformance.target import Exchange, Target
 from oneroster_kit.contract import operation
-from oneroster_kit.spec import spec_path
 
 OPTIONS = current_options()
 # Shrinking replays requests against the target; bound it per failure (hypothesis's own bound is
@@ -37,9 +35,9 @@ OPTIONS = current_options()
 hypothesis_engine.MAX_SHRINKING_SECONDS = OPTIONS.profile.shrink_seconds
 RESULTS = operation("putResult").path
 CLASSES = operation("updateClass").path
-_schema = schemathesis.openapi.from_path(str(spec_path()))
-result_bodies = _schema[RESULTS]["PUT"].as_strategy(generation_mode=GenerationMode.POSITIVE).map(lambda c: c.body)
-class_bodies = _schema[CLASSES]["PUT"].as_strategy(generation_mode=GenerationMode.POSITIVE).map(lambda c: c.body)
+# Valid bodies from the one place strategies live (deep-copied: schemathesis reuses drawn objects).
+result_bodies = request_cases("putResult").map(lambda case: case.body)
+class_bodies = request_cases("updateClass").map(lambda case: case.body)
 _ids = itertools.count(1)
 
 
@@ -54,7 +52,8 @@ def semantic(check: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             report_multiple_bugs=False,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
         )(test)
-        return pytest.mark.conformance_check(check)(seed(OPTIONS.seed)(configured))
+        marked: Callable[..., Any] = pytest.mark.conformance_check(check)(seed(OPTIONS.seed)(configured))
+        return marked
 
     return decorate
 
