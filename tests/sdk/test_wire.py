@@ -1,13 +1,16 @@
-"""The SDK sends exactly the request the generated `sync_detailed` sends for the same model.
+"""The SDK sends the request the generated `sync_detailed` sends for the same model.
 
 The SDK builds its request with the generated module's `_get_kwargs` and sends it itself (see the
 `oneroster_kit.sdk.client` docstring for why); this pins that nothing is lost on the way:
-method, URL (path ids percent-encoded as the generator does), content type and body bytes, for
-requests schemathesis draws from openapi.yaml.
+method, URL (path ids percent-encoded as the generator does), content type and body, for requests
+schemathesis draws from openapi.yaml. The body is compared as the JSON value it carries, and must be
+UTF-8 with a matching Content-Length: the SDK writes it with orjson
+(`oneroster_kit.sdk._codec`), which may write a float differently (`1e16` against `1e+16`).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -30,7 +33,9 @@ SENT_FIELDS = ("method", "url", "content-type", "content")
 
 
 def _sent(request: httpx.Request) -> tuple[Any, ...]:
-    return (request.method, str(request.url), request.headers.get("content-type"), request.read())
+    content = request.read()
+    assert request.headers["content-length"] == str(len(content))
+    return (request.method, str(request.url), request.headers.get("content-type"), json.loads(content.decode("utf-8")))
 
 
 def _recording(into: list[httpx.Request]) -> httpx.MockTransport:
