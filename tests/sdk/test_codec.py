@@ -1,4 +1,4 @@
-"""`oneroster_kit.sdk._codec.dumps` writes the JSON value httpx's `json=` writes, and refuses what it refuses.
+"""`_codec.dumps` writes the JSON value httpx's `json=` writes; `_codec.loads` reads what `json.loads` reads.
 
 orjson writes NaN as `null`, serialises datetime/UUID/Enum/dataclasses, and refuses big integers
 and lone surrogates; each of those must end exactly where the stdlib ends (the same bytes, or the
@@ -15,19 +15,20 @@ import math
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oneroster_client.models.result_input import ResultInput
 
 from oneroster_kit.sdk import RequestValidationError
-from oneroster_kit.sdk._codec import dumps, stdlib_dumps
+from oneroster_kit.sdk._codec import dumps, loads, stdlib_dumps
 
-from .conftest import RESULT_ID, FakeAPI, result_input
+from .conftest import RESULT_ID, FakeAPI, response_example, result_input
 
 
 def _same(a: Any, b: Any) -> bool:
-    """Equal JSON values, with types kept apart (1 is not 1.0, -0.0 is not 0.0)."""
+    """Equal JSON values, with types kept apart (1 is not 1.0, -0.0 is not 0.0; NaN is NaN)."""
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
@@ -35,6 +36,8 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float):
+        if math.isnan(a):
+            return math.isnan(b)
         return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
     return bool(a == b)
 
@@ -145,7 +148,7 @@ json_values = st.recursive(
 
 
 @given(document=json_values)
-@settings(max_examples=400, deadline=None, database=None)
+@settings(max_examples=200, deadline=None, database=None)
 def test_any_document_ends_where_the_stdlib_ends(document: Any) -> None:
     assert_agrees(document)
 
@@ -167,3 +170,100 @@ def test_the_sdk_refuses_nan_and_a_lone_surrogate_and_sends_a_big_integer_exactl
     sent = api.api_requests[-1].content
     assert b'"extension":1180591620717411303424' in sent
     assert json.loads(sent)["result"]["extension"] == 2**70
+
+
+# -- reading answers ---------------------------------------------------------------------------
+
+
+def assert_reads_alike(content: bytes) -> None:
+    try:
+        reference: tuple[str, Any] = ("ok", json.loads(content))
+    except ValueError as exc:
+        reference = ("error", type(exc))
+    try:
+        ours: tuple[str, Any] = ("ok", loads(content))
+    except ValueError as exc:
+        ours = ("error", type(exc))
+    assert ours[0] == reference[0], (content, ours, reference)
+    if ours[0] == "ok":
+        assert _same(ours[1], reference[1]), content
+    else:
+        assert ours[1] is reference[1]
+
+
+READ_EDGES = [
+    b"123456789012345678901234567890",  # orjson would read this as a float, silently
+    b'{"score": -9223372036854775809}',
+    b'{"score": 18446744073709551616}',
+    b"18446744073709551615",
+    b"9223372036854775807",
+    b"1234567890123456789",
+    b"0.1234567890123456789012",
+    b"1e400",
+    b"-1e400",
+    b"1.7976931348623157e309",
+    b"0.1e-400",
+    b"NaN",
+    b"[Infinity, -Infinity]",
+    b'"\\ud800"',
+    b'"\\udfff x"',
+    b'"\\ud83d\\ude00"',
+    '"é 😀 \u2028"'.encode(),
+    b"\xef\xbb\xbf{}",  # a UTF-8 BOM
+    '{"a": "é"}'.encode("utf-16"),
+    '{"a": 1}'.encode("utf-32-le"),
+    b"\xff\xfe",
+    b'"\xed\xa0\x80"',  # a surrogate encoded as UTF-8: invalid
+    b'{"a":1,"a":2}',
+    b"-0.0",
+    b"-0",
+    b"1E2",
+    b" [1, 2] ",
+    b"",
+    b"{",
+    b"[1,]",
+    b'"tab\there"',  # a raw control character in a string: refused by both
+    b"01",
+    b"1.",
+    b"true false",
+]
+
+
+@pytest.mark.parametrize("content", READ_EDGES, ids=repr)
+def test_each_answer_edge_reads_as_the_stdlib_reads_it(content: bytes) -> None:
+    assert_reads_alike(content)
+    assert_reads_alike(b'{"result": {"score": ' + content + b"}}")
+
+
+@given(document=json_values)
+@settings(max_examples=150, deadline=None, database=None)
+def test_any_stdlib_written_document_reads_back_alike(document: Any) -> None:
+    try:
+        text = json.dumps(document)
+    except (ValueError, TypeError):
+        return
+    assert_reads_alike(text.encode())
+    assert_reads_alike(json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+
+
+@given(content=st.binary(max_size=40) | st.from_regex(rb"\A[-+0-9eE.\[\]{},:\x22 tfnrulsaNIiy\\]{0,30}\Z"))
+@settings(max_examples=200, deadline=None, database=None)
+def test_any_bytes_read_alike(content: bytes) -> None:
+    assert_reads_alike(content)
+
+
+@given(mantissa=st.integers(min_value=0, max_value=10**18 - 1), exponent=st.integers(min_value=-330, max_value=310))
+@settings(max_examples=150, deadline=None, database=None)
+def test_floats_round_alike(mantissa: int, exponent: int) -> None:
+    assert_reads_alike(f"{mantissa}e{exponent}".encode())
+    assert_reads_alike(f"0.{mantissa:018d}e{exponent}".encode())
+
+
+def test_the_sdk_reads_a_big_integer_in_an_answer_exactly(api: FakeAPI, make_client) -> None:
+    body = response_example("putResult", 201)
+    body["result"]["sourcedId"] = RESULT_ID
+    content = json.dumps(body).encode()[:-2] + b', "extension": 1180591620717411303424}}'  # 2**70
+    api.script = [httpx.Response(201, content=content, headers={"Content-Type": "application/json"})]
+    stored = make_client().put_result(RESULT_ID, ResultInput.from_dict(result_input()))
+    assert stored.additional_properties["extension"] == 2**70
+    assert type(stored.additional_properties["extension"]) is int

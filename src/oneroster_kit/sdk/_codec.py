@@ -11,8 +11,12 @@ anything else, and anything orjson still refuses, is encoded, or refused, by the
 as httpx would. The bytes can differ only in how a float is written (`1e16` against `1e+16`):
 the same number, the same JSON value.
 
-Answers are still decoded with `json.loads`: orjson reads an integer beyond 64 bits as a float
-without a word (precision silently lost), and the check that rules that out costs what orjson saves.
+Answers: `loads` reads like `json.loads` (which the generated client uses). orjson reads a
+687-byte result answer in 1.6 us against 5.2 us, but reads an integer beyond 64 bits as a float
+without a word, and refuses NaN, 1e400, lone surrogate escapes, a BOM and UTF-16/32 text, which
+the stdlib takes. So a body with a run of 19 or more digits anywhere (the shortest integer that
+can pass 64 bits; found with one `bytes.translate`, 0.4 us) and any body orjson refuses go to
+the stdlib.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import orjson
 _INT_MIN = -(2**63)  # orjson writes int64 and uint64; beyond, it raises
 _INT_MAX = 2**64 - 1
 _INF = math.inf
+_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))  # digit -> "0", rest -> " "
+_LONG_DIGIT_RUN = b"0" * 19  # 10**18 fits 64 bits; a 19-digit integer may not
 
 
 def _plain(node: Any) -> bool:
@@ -69,3 +75,13 @@ def dumps(document: Any) -> bytes:
     except (orjson.JSONEncodeError, RecursionError):  # a lone surrogate, deep nesting: the stdlib decides
         pass
     return stdlib_dumps(document)
+
+
+def loads(content: bytes) -> Any:
+    """The JSON document in `content`, exactly as `json.loads` reads it; ValueError if not JSON."""
+    if _LONG_DIGIT_RUN not in content.translate(_DIGITS_AS_ZERO):
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(content)

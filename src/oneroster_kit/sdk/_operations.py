@@ -8,7 +8,6 @@ off) and the generated model returned; anything else becomes the matching `APISt
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from oneroster_client.models.result_input import ResultInput
 from oneroster_client.types import Unset
 
 from oneroster_kit.contract import Operation, SchemaValidator, Violation, operation
+from oneroster_kit.sdk._codec import loads
 from oneroster_kit.sdk.errors import (
     RequestValidationError,
     ResponseValidationError,
@@ -195,7 +195,7 @@ def interpret(plan: Plan, outcome: Outcome, *, validate: bool) -> Any:
             request_id=request_id_of(outcome.headers),
         )
     try:
-        data = json.loads(outcome.content)
+        data = loads(outcome.content)
     except ValueError:
         raise ResponseValidationError(
             operation_id=op_id,
