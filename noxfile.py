@@ -30,9 +30,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the kit, the scripts and the generated package."""
+    """mypy --strict on the kit, the scripts, the tests and the generated package."""
     install(session)
-    session.run("mypy", "src", "scripts", "noxfile.py")
+    session.run("mypy", "src", "scripts", "tests", "contract_tests", "noxfile.py")
     session.run("mypy", "--strict", "generated/oneroster_client")
 
 

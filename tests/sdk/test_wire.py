@@ -63,13 +63,14 @@ def test_the_sdk_sends_what_the_generated_function_sends(operation_id: str) -> N
             retry=RetryConfig(attempts=1),
             transport=_recording(sdk_sent),
         ) as client:
+            model: ResultInput | ClassUpdate
             if operation_id == "putResult":
-                model = ResultInput.from_dict(case.body["result"])
-                put_result.sync_detailed(case.sourced_id, client=generated, body=PutResultRequest(result=model))
+                model = result = ResultInput.from_dict(case.body["result"])
+                put_result.sync_detailed(case.sourced_id, client=generated, body=PutResultRequest(result=result))
                 call: Any = client.put_result
             else:
-                model = ClassUpdate.from_dict(case.body["class"])
-                update_class.sync_detailed(case.sourced_id, client=generated, body=PutClassRequest(class_=model))
+                model = update = ClassUpdate.from_dict(case.body["class"])
+                update_class.sync_detailed(case.sourced_id, client=generated, body=PutClassRequest(class_=update))
                 call = client.update_class
             body_id = getattr(model, "sourced_id", None)
             if isinstance(body_id, str) and body_id != case.sourced_id:
