@@ -1,3 +1,3 @@
 """Written by scripts/regenerate.py: the contract this package was generated from."""
 
-SPEC_SHA256 = "d3dd2f187d220157addaf0761be74ea7de97738bd19091c5b85db0fb086719e4"
+SPEC_SHA256 = "b73625448398ac227b41f438493e473dc2768b04bf62e6436cf73b9c2b383c29"
