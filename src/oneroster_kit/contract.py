@@ -31,6 +31,7 @@ __all__ = [
     "Violation",
     "operation",
     "operations",
+    "resolve",
 ]
 
 _METHODS = ("get", "put", "post", "delete", "patch")
@@ -184,7 +185,7 @@ class Operation:
 
     @functools.cached_property
     def request_validator(self) -> SchemaValidator:
-        body = _resolve(self.components, self.definition["requestBody"])
+        body = resolve(self.components, self.definition["requestBody"])
         return SchemaValidator(body["content"]["application/json"]["schema"], self.components)
 
     @property
@@ -196,7 +197,7 @@ class Operation:
         return self._response_validators.get(status)
 
     def response_headers(self, status: int) -> dict[str, Any]:
-        response = _resolve(self.components, self.definition["responses"].get(str(status), {}))
+        response = resolve(self.components, self.definition["responses"].get(str(status), {}))
         return dict(response.get("headers", {}))
 
     def path_violations(self, values: dict[str, str]) -> list[Violation]:
@@ -216,7 +217,7 @@ class Operation:
     def _path_validators(self) -> dict[str, SchemaValidator]:
         validators: dict[str, SchemaValidator] = {}
         for parameter in self.definition.get("parameters", []):
-            parameter = _resolve(self.components, parameter)
+            parameter = resolve(self.components, parameter)
             if parameter.get("in") == "path" and "schema" in parameter:
                 validators[parameter["name"]] = SchemaValidator(parameter["schema"], self.components)
         return validators
@@ -225,7 +226,7 @@ class Operation:
     def _response_validators(self) -> dict[int, SchemaValidator]:
         validators: dict[int, SchemaValidator] = {}
         for code, response in self.definition["responses"].items():
-            content = _resolve(self.components, response).get("content", {})
+            content = resolve(self.components, response).get("content", {})
             if code.isdigit() and "application/json" in content:
                 validators[int(code)] = SchemaValidator(content["application/json"]["schema"], self.components)
         return validators
@@ -240,7 +241,8 @@ class Operation:
         return scopes
 
 
-def _resolve(components: dict[str, Any], node: Any) -> Any:
+def resolve(components: dict[str, Any], node: Any) -> Any:
+    """`node` with `#/components/...` references followed until a real schema/response/parameter."""
     while isinstance(node, dict) and "$ref" in node:
         parts = node["$ref"].removeprefix("#/components/").split("/")
         node = components

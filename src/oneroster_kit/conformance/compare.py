@@ -12,19 +12,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from oneroster_kit.contract import resolve
 from oneroster_kit.spec import load_spec
 
 __all__ = ["echo_mismatches", "json_equal", "parse_instant", "request_schema"]
 
 
 def _deref(node: Any) -> Any:
-    components = load_spec().get("components", {})
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = components
-        for part in node["$ref"].removeprefix("#/components/").split("/"):
-            target = target[part]
-        node = target
-    return node
+    return resolve(load_spec().get("components", {}), node)
 
 
 def request_schema(operation_id: str) -> dict[str, Any]:

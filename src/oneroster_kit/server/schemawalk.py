@@ -11,7 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["project", "resolve"]
+from oneroster_kit.contract import resolve
+
+__all__ = ["project"]
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),
@@ -20,15 +22,6 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "null": (type(None),),
     "boolean": (bool,),
 }
-
-
-def resolve(components: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = components
-        for part in node["$ref"].removeprefix("#/components/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 def _accepts_type(schema: dict[str, Any], value: Any) -> bool:
