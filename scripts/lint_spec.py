@@ -25,17 +25,14 @@ import yaml
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
+from oneroster_kit.contract import resolve
+
 ROOT = Path(__file__).resolve().parent.parent
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 def _resolve(document: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        pointer = node["$ref"].removeprefix("#/").split("/")
-        node = document
-        for part in pointer:
-            node = node[part]
-    return node
+    return resolve(document.get("components", {}), node)
 
 
 def _examples(document: dict[str, Any], media: dict[str, Any]) -> list[tuple[str, Any]]:

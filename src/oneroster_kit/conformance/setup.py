@@ -136,11 +136,7 @@ def prepared_target(options: Options) -> Iterator[Target]:
             remote=True,
             token_url=options.token_url,
         )
-        try:
-            _check(target)
-            yield target
-        finally:
-            target.close()
+        yield from _checked(target)
         return
     from oneroster_kit.server.process import ReferenceServer
 
@@ -157,8 +153,13 @@ def prepared_target(options: Options) -> Iterator[Target]:
             remote=False,
             token_url=server.token_url,
         )
-        try:
-            _check(target)
-            yield target
-        finally:
-            target.close()
+        yield from _checked(target)
+
+
+def _checked(target: Target) -> Iterator[Target]:
+    """Check the set-up, hand the target to the run, and always close it afterwards."""
+    try:
+        _check(target)
+        yield target
+    finally:
+        target.close()
