@@ -99,6 +99,7 @@ def markdown(document: dict[str, Any]) -> str:
             ]
             if failure.get("code"):
                 lines.append(f"- schemathesis code {failure['code']} (`st explain {failure['code']}`)")
+            lines += [f"- **Known client departure:** {sentence}" for sentence in failure.get("known_departures", [])]
             detail = failure["message"]
             if "\n" in detail:
                 lines += ["", _fence(detail[:3000])]
@@ -144,6 +145,7 @@ def terminal_summary(document: dict[str, Any]) -> str:
     ]
     for failure in document["failures"]:
         lines.append(f"  FAIL [{failure['check']}] {failure['operation']}: {failure['message'].splitlines()[0][:160]}")
+        lines += [f"    known client departure: {sentence}" for sentence in failure.get("known_departures", [])]
     results = document["writes"]["results"]
     lines.append(
         f"  wrote {len(results)} results under {document['writes']['result_prefix']}*; classes updated: "
