@@ -57,13 +57,17 @@ class Recorder:
         if self._current is None:
             return
         request = response.request
+        token = request.url.path.endswith("/oauth2/token")
+        answer = _json_or_text(response.content)
+        if token and isinstance(answer, dict) and "access_token" in answer:
+            answer["access_token"] = "[redacted]"
         self._current.exchanges.append(
             {
                 "method": request.method,
                 "path": request.url.raw_path.decode("ascii", "backslashreplace"),
                 "status": response.status_code,
-                "request": _json_or_text(request.content) if request.url.path != "/oauth2/token" else None,
-                "response": _json_or_text(response.content),
+                "request": None if token else _json_or_text(request.content),  # credentials stay out
+                "response": answer,
             }
         )
 
