@@ -63,16 +63,23 @@ def _version_of(python: str) -> tuple[int, int] | None:
 
 
 def find_python(minimum: tuple[int, int]) -> str | None:
-    """An interpreter at least `minimum`: this one, pythonX.Y on PATH, or a pyenv-installed one."""
-    candidates = [sys.executable]
-    candidates += [shutil.which(f"python3.{minor}") or "" for minor in range(14, minimum[1] - 1, -1)]
+    """This interpreter when it is recent enough, else the oldest one found that is.
+
+    Looked for: python3.N on PATH and pyenv-installed versions (a pyenv shim for a version that is
+    installed but not selected fails to run, and is passed over).
+    """
+    if sys.version_info[:2] >= minimum:
+        return sys.executable
+    candidates = []
+    candidates += [shutil.which(f"python3.{minor}") or "" for minor in range(minimum[1], 20)]
     pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
-    candidates += sorted(glob.glob(f"{pyenv_root}/versions/3.*/bin/python3"), reverse=True)
-    for python in candidates:
-        version = _version_of(python) if python else None
+    candidates += glob.glob(f"{pyenv_root}/versions/3.*/bin/python3")
+    found = []
+    for python in dict.fromkeys(c for c in candidates if c):
+        version = _version_of(python)
         if version is not None and version >= minimum:
-            return python
-    return None
+            found.append((version, python))
+    return min(found)[1] if found else None
 
 
 def client_venv(client: Client, python: str, workdir: Path) -> Path:
@@ -225,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             wanted = ".".join(map(str, client.min_python))
             notes.append(f"SKIPPED {client.requirement}: it needs Python >= {wanted} and none was found")
             continue
+        notes.append(f"{client.requirement}: Python {'.'.join(map(str, _version_of(python) or ()))} ({python})")
         venv_python = client_venv(client, python, args.workdir)
         with ReferenceServer() as srv:
             records, problem = run_driver(client, venv_python, srv)
