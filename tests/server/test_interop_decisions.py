@@ -74,9 +74,10 @@ def test_integer_grades_get_a_422_that_says_what_was_expected(server: ReferenceS
     body = assert_documented("updateClass", answer)
     assert answer.status_code == 422
     description = body["imsx_description"]
-    assert description.startswith("class.grades: grades sent as JSON integers; expected strings")
-    assert '["9", "10"]' in description and "timeback-oneroster 0.4.0" in description
-    assert "class.grades[0]" in description  # the rule-by-rule details follow
+    assert description.startswith("class.grades[0]: ")  # the rule-by-rule details come first, as for any 422
+    plain = description.split(". In plain words: ", 1)[1]
+    assert plain.startswith("class.grades: grades sent as JSON integers; expected strings")
+    assert '["9", "10"]' in plain and "timeback-oneroster 0.4.0" in plain
 
 
 def test_an_ordinary_422_has_no_known_client_text(server: ReferenceServer, token: str) -> None:
@@ -86,4 +87,4 @@ def test_an_ordinary_422_has_no_known_client_text(server: ReferenceServer, token
         headers={"Authorization": f"Bearer {token}"},
     )
     assert answer.status_code == 422
-    assert "known client" not in answer.json()["imsx_description"]
+    assert "In plain words" not in answer.json()["imsx_description"]

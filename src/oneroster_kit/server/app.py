@@ -207,19 +207,19 @@ class ReferenceApp:
         except BodyError as error:
             return imsx_response(400, str(error))
         violations = route.validator.violations(document)
-        if violations:  # a body a known client sends is explained first, in plain words
+        if violations:  # a body a known client sends is also explained in plain words
             known = plain_words(find(op.operation_id, "request", document))
             return self._unprocessable([(v.location, v.message) for v in violations], known)
         return await route.handler(request, sourced_id, project(op.components, op.request_validator.schema, document))
 
     @staticmethod
-    def _unprocessable(problems: list[tuple[str, str]], preface: str = "") -> Response:
+    def _unprocessable(problems: list[tuple[str, str]], known: str = "") -> Response:
         details = [{"field": field, "message": _shorten(message)} for field, message in problems]
         described = "; ".join(f"{entry['field']}: {entry['message']}" for entry in details[:_MAX_DESCRIBED])
         if len(details) > _MAX_DESCRIBED:
             described += f"; and {len(details) - _MAX_DESCRIBED} more (see imsx_error_details)"
-        if preface:
-            described = f"{preface} Details: {described}"
+        if known:
+            described = f"{described}. In plain words: {known}"
         return imsx_response(422, described, details)
 
     async def _put_result(self, request: Request, sourced_id: str, document: Any) -> Response:
