@@ -1,11 +1,13 @@
 """Sessions of the OneRoster contract kit.
 
 `nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests, wheels.
-Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance.
+Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance, interop.
 Arguments after `--` go to the underlying command.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import nox
 
@@ -100,3 +102,11 @@ def bench_client(session: nox.Session) -> None:
 def bench_conformance(session: nox.Session) -> None:
     install(session)
     session.run("python", "scripts/bench_conformance.py", *session.posargs)
+
+
+@nox.session
+def interop(session: nox.Session) -> None:
+    """Real PyPI clients against the reference server, each in its own venv: prints the interop matrix."""
+    install(session, "server")
+    clients = Path(session.virtualenv.location).parent / "interop-clients"
+    session.run("python", "scripts/interop/run.py", "--workdir", str(clients), *session.posargs)

@@ -26,7 +26,14 @@ def test_both_operations_are_read_from_the_spec() -> None:
     assert put_result.method == "PUT"
     assert put_result.path == "/ims/oneroster/gradebook/v1p2/results/{sourcedId}"
     assert put_result.documented_statuses == [200, 201, 400, 401, 403, 404, 413, 422, 429, 500]
-    assert put_result.scopes == ["https://purl.imsglobal.org/spec/or/v1p1/scope/gradebook.createput"]
+    v1p1 = "https://purl.imsglobal.org/spec/or/v1p1/scope/gradebook.createput"
+    v1p2 = "https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.createput"
+    assert put_result.scopes == [v1p1, v1p2]
+    assert put_result.scope_alternatives == [frozenset({v1p1}), frozenset({v1p2})]
+    assert put_result.scopes_lacking(frozenset({v1p2})) == []
+    assert put_result.scopes_lacking(frozenset({v1p1, "other"})) == []
+    assert put_result.scopes_lacking(frozenset({"other"})) == [v1p1]
+    assert put_result.request_defaults == {"status": "active"}
     assert "Retry-After" in put_result.response_headers(429)
 
 

@@ -76,7 +76,6 @@ def raw_list(at: str) -> KeptRaw:
 FROM_DICT: dict[tuple[str, str, str], Outcome] = {
     # ---- putResult request body -------------------------------------------------------------
     ("PutResultRequest", "result", "required"):                                    KEY_ERROR,
-    ("PutResultRequest", "result.status", "required"):                             KEY_ERROR,
     ("PutResultRequest", "result.status", "enum"):                                 ENUM_ERROR,
     ("PutResultRequest", "result.lineItem", "required"):                           KEY_ERROR,
     ("PutResultRequest", "result.lineItem.sourcedId", "required"):                 KEY_ERROR,

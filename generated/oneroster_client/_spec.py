@@ -1,3 +1,3 @@
 """Written by scripts/regenerate.py: the contract this package was generated from."""
 
-SPEC_SHA256 = "b73625448398ac227b41f438493e473dc2768b04bf62e6436cf73b9c2b383c29"
+SPEC_SHA256 = "ac9b2ee040741f84715c70a9f6d5c7a42eec9d34422237ca203d97f96ff56f18"

@@ -188,6 +188,21 @@ class Operation:
         body = resolve(self.components, self.definition["requestBody"])
         return SchemaValidator(body["content"]["application/json"]["schema"], self.components)
 
+    @functools.cached_property
+    def request_defaults(self) -> dict[str, Any]:
+        """The spec's `default` of each member of the wrapped request object, e.g. {"status": "active"}.
+
+        Both bodies wrap one object (`result`, `class`); a member the spec gives a default is
+        stored with it when not sent (server) and always sent (SDK).
+        """
+        body = resolve(self.components, self.request_validator.schema)
+        defaults: dict[str, Any] = {}
+        for wrapped in body.get("properties", {}).values():
+            for name, member in resolve(self.components, wrapped).get("properties", {}).items():
+                if "default" in member:
+                    defaults[name] = member["default"]
+        return defaults
+
     @property
     def documented_statuses(self) -> list[int]:
         return sorted(int(code) for code in self.definition["responses"] if code.isdigit())
@@ -233,12 +248,27 @@ class Operation:
 
     @property
     def scopes(self) -> list[str]:
-        """OAuth2 scopes the operation requires (any one security requirement)."""
-        scopes: list[str] = []
-        for requirement in self.definition.get("security", []):
-            for names in requirement.values():
-                scopes.extend(names)
-        return scopes
+        """Every OAuth2 scope named by the operation's security requirements, first requirement first."""
+        return list(dict.fromkeys(scope for alternative in self.scope_alternatives for scope in alternative))
+
+    @property
+    def scope_alternatives(self) -> list[frozenset[str]]:
+        """The scope sets of the security requirements: a token holding all of any one set may call.
+
+        OpenAPI lists alternatives (OR) in `security`; putResult accepts TimeBack's v1p1 name or
+        OneRoster 1.2's v1p2 name of the same scope.
+        """
+        return [
+            frozenset(scope for names in requirement.values() for scope in names)
+            for requirement in self.definition.get("security", [])
+        ]
+
+    def scopes_lacking(self, granted: frozenset[str]) -> list[str]:
+        """Empty when `granted` satisfies one alternative; else the scopes the first alternative misses."""
+        alternatives = self.scope_alternatives
+        if not alternatives or any(alternative <= granted for alternative in alternatives):
+            return []
+        return sorted(alternatives[0] - granted)
 
 
 def resolve(components: dict[str, Any], node: Any) -> Any:

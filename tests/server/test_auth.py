@@ -31,7 +31,7 @@ def test_token_with_body_credentials(server: ReferenceServer) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
-    assert set(body["scope"].split()) == {GRADEBOOK, ROSTER}
+    assert set(body["scope"].split()) == {*operation("putResult").scopes, ROSTER}
     assert response.headers["cache-control"] == "no-store"
 
 

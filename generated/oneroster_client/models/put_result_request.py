@@ -16,10 +16,16 @@ T = TypeVar("T", bound="PutResultRequest")
 @_attrs_define
 class PutResultRequest:
     result: ResultInput
-    """ A result as sent in a PUT. Required as TimeBack's `Result` requires (TB-OCT, TB-DEC):
-    status, lineItem, student, scoreStatus, scoreDate. **Decision:** `status` stays required
-    although TB-SQL has a default (`active`): the API schema, not the storage, is the
-    contract. `dateLastModified` may be sent (the seed example shows it) but is ignored: the
+    """ A result as sent in a PUT. Required: lineItem, student, scoreStatus, scoreDate (as
+    TimeBack's `Result`, TB-OCT, TB-DEC). **Decision (`status`, changed in 1.1.0):** optional,
+    default `active`: a result sent without `status` is stored and answered with `"status":
+    "active"`. 1.0.0 required it, as TimeBack's schemas do; the evidence against: one TimeBack
+    doc example omits it, TimeBack's storage defaults it to `active` (TB-SQL), `timeback`
+    0.3.0 defaults it to `active` client-side, and Google Classroom's OneRoster 1.2 tests send
+    none (every one of their PUTs was a 422 under 1.0.0). Under this reading every known client
+    interoperates, and a server following TimeBack's stricter schema still accepts everything
+    the kit's SDK sends, because the SDK always sends `status` (`active` when the caller gives
+    none). `dateLastModified` may be sent (the seed example shows it) but is ignored: the
     server sets it. Unknown members are allowed and ignored.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

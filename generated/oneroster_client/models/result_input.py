@@ -23,16 +23,20 @@ T = TypeVar("T", bound="ResultInput")
 
 @_attrs_define
 class ResultInput:
-    """A result as sent in a PUT. Required as TimeBack's `Result` requires (TB-OCT, TB-DEC):
-    status, lineItem, student, scoreStatus, scoreDate. **Decision:** `status` stays required
-    although TB-SQL has a default (`active`): the API schema, not the storage, is the
-    contract. `dateLastModified` may be sent (the seed example shows it) but is ignored: the
+    """A result as sent in a PUT. Required: lineItem, student, scoreStatus, scoreDate (as
+    TimeBack's `Result`, TB-OCT, TB-DEC). **Decision (`status`, changed in 1.1.0):** optional,
+    default `active`: a result sent without `status` is stored and answered with `"status":
+    "active"`. 1.0.0 required it, as TimeBack's schemas do; the evidence against: one TimeBack
+    doc example omits it, TimeBack's storage defaults it to `active` (TB-SQL), `timeback`
+    0.3.0 defaults it to `active` client-side, and Google Classroom's OneRoster 1.2 tests send
+    none (every one of their PUTs was a 422 under 1.0.0). Under this reading every known client
+    interoperates, and a server following TimeBack's stricter schema still accepts everything
+    the kit's SDK sends, because the SDK always sends `status` (`active` when the caller gives
+    none). `dateLastModified` may be sent (the seed example shows it) but is ignored: the
     server sets it. Unknown members are allowed and ignored.
 
     """
 
-    status: RecordStatus
-    """ Record status (TB-OCT, TB-SQL `status_type`). `tobedeleted` marks a soft delete. """
     line_item: SourcedIdRef
     """ Reference by sourcedId only, as TimeBack writes it (TB-OCT). **Decision:** OneRoster 1.2
     requires a full GUIDRef (href, sourcedId, type) here; TimeBack's write schemas take only the
@@ -54,6 +58,8 @@ class ResultInput:
      """
     sourced_id: str | Unset = UNSET
     """ Optional; must equal the path sourcedId (otherwise 422). """
+    status: RecordStatus | Unset = UNSET
+    """ Record status (TB-OCT, TB-SQL `status_type`). `tobedeleted` marks a soft delete. """
     date_last_modified: datetime.datetime | Unset = UNSET
     """ Ignored on input: the server sets it on every write. """
     metadata: MetadataType0 | None | Unset = UNSET
@@ -100,8 +106,6 @@ class ResultInput:
         from ..models.metadata_type_0 import MetadataType0  # noqa: PLC0415
         from ..models.sourced_id_ref import SourcedIdRef  # noqa: PLC0415
 
-        status: str = self.status
-
         line_item = self.line_item.to_dict()
 
         student = self.student.to_dict()
@@ -111,6 +115,10 @@ class ResultInput:
         score_date = self.score_date.isoformat()
 
         sourced_id = self.sourced_id
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status
 
         date_last_modified: str | Unset = UNSET
         if not isinstance(self.date_last_modified, Unset):
@@ -190,7 +198,6 @@ class ResultInput:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "status": status,
                 "lineItem": line_item,
                 "student": student,
                 "scoreStatus": score_status,
@@ -199,6 +206,8 @@ class ResultInput:
         )
         if sourced_id is not UNSET:
             field_dict["sourcedId"] = sourced_id
+        if status is not UNSET:
+            field_dict["status"] = status
         if date_last_modified is not UNSET:
             field_dict["dateLastModified"] = date_last_modified
         if metadata is not UNSET:
@@ -233,8 +242,6 @@ class ResultInput:
         from ..models.sourced_id_ref import SourcedIdRef  # noqa: PLC0415
 
         d = dict(src_dict)
-        status = check_record_status(d.pop("status"))
-
         line_item = SourcedIdRef.from_dict(d.pop("lineItem"))
 
         student = SourcedIdRef.from_dict(d.pop("student"))
@@ -244,6 +251,13 @@ class ResultInput:
         score_date = datetime.datetime.fromisoformat(d.pop("scoreDate"))
 
         sourced_id = d.pop("sourcedId", UNSET)
+
+        _status = d.pop("status", UNSET)
+        status: RecordStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = check_record_status(_status)
 
         _date_last_modified = d.pop("dateLastModified", UNSET)
         date_last_modified: datetime.datetime | Unset
@@ -383,12 +397,12 @@ class ResultInput:
             missing = check_true_false(_missing)
 
         result_input = cls(
-            status=status,
             line_item=line_item,
             student=student,
             score_status=score_status,
             score_date=score_date,
             sourced_id=sourced_id,
+            status=status,
             date_last_modified=date_last_modified,
             metadata=metadata,
             class_=class_,

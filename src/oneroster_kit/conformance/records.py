@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from oneroster_kit.conformance.checks import rule_of
+from oneroster_kit.known_departures import embed, find
 
 __all__ = ["CheckFailed", "FailureRecord", "SkipRecord", "records_from_exception", "redact"]
 
@@ -36,6 +37,7 @@ class FailureRecord:
     test: str = ""
     code: str | None = None  # schemathesis failure code (e.g. ST108)
     input_minimized: bool = False  # input is a smaller body than the case's that fails the same way
+    known_departures: list[str] = field(default_factory=list)  # oneroster_kit.known_departures sentences
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -133,6 +135,17 @@ def _leaves(exc: BaseException) -> list[BaseException]:
     return [exc]
 
 
+def departures_of(check: str, label: str, request_body: Any, failure: BaseException) -> list[str]:
+    """Known-client departures behind a schemathesis failure: in the answer, or in a body wrongly accepted."""
+    operation_id = label.split(" ", 1)[0]
+    if check == "response_schema_conformance" and hasattr(failure, "instance_path"):
+        fragment = embed(list(getattr(failure, "instance_path", [])), getattr(failure, "instance", None))
+        return [d.sentence() for d in find(operation_id, "response", fragment)]
+    if check == "negative_data_rejection":
+        return [d.sentence() for d in find(operation_id, "request", request_body)]
+    return []
+
+
 def records_from_exception(exc: BaseException, test: str) -> list[FailureRecord]:
     """Every failure record carried by an exception raised from a test (possibly grouped)."""
     records: list[FailureRecord] = []
@@ -164,6 +177,7 @@ def records_from_exception(exc: BaseException, test: str) -> list[FailureRecord]
                     test=test,
                     code=getattr(leaf, "code", None),
                     input_minimized=smaller is not None,
+                    known_departures=departures_of(check, attached.operation, attached.body, leaf),
                 )
             )
             continue

@@ -120,6 +120,7 @@ def markdown(document: dict[str, Any]) -> str:
             ]
             if failure.get("code"):
                 lines.append(f"- schemathesis code {failure['code']} (`st explain {failure['code']}`)")
+            lines += [f"- **Known client departure:** {sentence}" for sentence in failure.get("known_departures", [])]
             detail = failure["message"]
             if "\n" in detail:
                 lines += ["", _fence(detail[:3000])]
@@ -199,6 +200,8 @@ def terminal_summary(document: dict[str, Any]) -> str:
     for group in group_failures(document["failures"]):
         count = len(group.failures)
         lines.append(f"  FAIL [{group.check}] x{count} on {', '.join(group.operations)}: {group.cause[:160]}")
+        departures = dict.fromkeys(s for failure in group.failures for s in failure.get("known_departures", []))
+        lines += [f"    known client departure: {sentence}" for sentence in departures]
     results = document["writes"]["results"]
     lines.append(
         f"  wrote {len(results)} results under {document['writes']['result_prefix']}*; classes updated: "

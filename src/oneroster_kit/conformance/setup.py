@@ -126,7 +126,7 @@ def _raise_for_auth(status: int, operation_id: str, target: Target) -> None:
     if status == 401:
         raise UsageError(f"{target.base_url} rejected the token from {how} (401 on {operation_id}); use a valid token")
     if status == 403:
-        scopes = " ".join(operation(operation_id).scopes)
+        scopes = " or ".join(" ".join(sorted(names)) for names in operation(operation_id).scope_alternatives)
         raise UsageError(f"the token from {how} lacks the scope of {operation_id} (403); grant it: {scopes}")
 
 

@@ -8,6 +8,7 @@ off) and the generated model returned; anything else becomes the matching `APISt
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -104,9 +105,10 @@ def prepare_result(
 ) -> PutResultRequest:
     """The request body for putResult, or a RequestValidationError/SourcedIdMismatchError."""
     path_id = _check_path_id(op, sourced_id)
+    defaults = op.operation.request_defaults  # always sent: a server on TimeBack's schema requires `status`
     if isinstance(result, Mapping):
         _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.get("sourcedId"))
-        document = {"result": dict(result)}
+        document = {"result": {**defaults, **result}}
         _refuse(op, op.request.violations(document), "the result")
         try:
             return PutResultRequest(result=ResultInput.from_dict(document["result"]))
@@ -124,6 +126,9 @@ def prepare_result(
         )
     _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.sourced_id)
     _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.additional_properties.get("sourcedId"))
+    if isinstance(result.status, Unset) and "status" in defaults:
+        result = copy.copy(result)  # the caller's model stays as it was
+        result.status = defaults["status"]
     if strict:
         _refuse(op, op.request.violations({"result": _to_dict(PUT_RESULT, result)}), "the result")
     return PutResultRequest(result=result)

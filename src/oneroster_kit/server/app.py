@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
 from oneroster_kit.contract import Operation, SchemaValidator, operations
+from oneroster_kit.known_departures import find, plain_words
 from oneroster_kit.server.auth import BearerError, TokenIssuer
 from oneroster_kit.server.documents import merge_class, render_class, result_document
 from oneroster_kit.server.errors import imsx_response
@@ -92,6 +93,7 @@ class ReferenceApp:
         ]
         all_scopes = tuple(dict.fromkeys(scope for op in specified.values() for scope in op.scopes))
         self._token = TokenEndpoint(self._issuer, settings.client_secret, all_scopes, settings.token_ttl)
+        self._result_defaults = specified["putResult"].request_defaults
         self._counter = itertools.count(1)
         self.unhandled = 0
 
@@ -172,12 +174,14 @@ class ReferenceApp:
                 described = str(error).replace("\\", "").replace('"', "'")  # stays one quoted-string
                 challenge += f', error="invalid_token", error_description="{described}"'
             return imsx_response(401, str(error), headers={"WWW-Authenticate": challenge})
-        lacking = [scope for scope in op.scopes if scope not in claims.scopes]
+        lacking = op.scopes_lacking(claims.scopes)
         if lacking:
             needed = " ".join(op.scopes)
+            others = [scope for scope in op.scopes if scope not in lacking]
             return imsx_response(
                 403,
-                f"The token lacks the scope {' '.join(lacking)}.",
+                f"The token lacks the scope {' '.join(lacking)}."
+                + (f" (or, instead: {' '.join(others)})" if others else ""),
                 headers={"WWW-Authenticate": f'Bearer realm="oneroster", error="insufficient_scope", scope="{needed}"'},
             )
         try:
@@ -203,20 +207,23 @@ class ReferenceApp:
         except BodyError as error:
             return imsx_response(400, str(error))
         violations = route.validator.violations(document)
-        if violations:
-            return self._unprocessable([(v.location, v.message) for v in violations])
+        if violations:  # a body a known client sends is also explained in plain words
+            known = plain_words(find(op.operation_id, "request", document))
+            return self._unprocessable([(v.location, v.message) for v in violations], known)
         return await route.handler(request, sourced_id, project(op.components, op.request_validator.schema, document))
 
     @staticmethod
-    def _unprocessable(problems: list[tuple[str, str]]) -> Response:
+    def _unprocessable(problems: list[tuple[str, str]], known: str = "") -> Response:
         details = [{"field": field, "message": _shorten(message)} for field, message in problems]
         described = "; ".join(f"{entry['field']}: {entry['message']}" for entry in details[:_MAX_DESCRIBED])
         if len(details) > _MAX_DESCRIBED:
             described += f"; and {len(details) - _MAX_DESCRIBED} more (see imsx_error_details)"
+        if known:
+            described = f"{described}. In plain words: {known}"
         return imsx_response(422, described, details)
 
     async def _put_result(self, request: Request, sourced_id: str, document: Any) -> Response:
-        result = document["result"]
+        result = {**self._result_defaults, **document["result"]}  # `status` defaults to active
         if "sourcedId" in result and result["sourcedId"] != sourced_id:
             return self._unprocessable(
                 [("result.sourcedId", f"{result['sourcedId']!r} differs from the path sourcedId {sourced_id!r}")]

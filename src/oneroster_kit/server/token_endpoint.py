@@ -1,7 +1,11 @@
 """`POST /oauth2/token`: OAuth 2.0 client credentials (RFC 6749 section 4.4).
 
 Client id and secret come in the form body or as HTTP Basic (never both). Two optional
-parameters: `scope` (space-separated subset of the client's scopes) and `expires_in` (integer
+parameters: `scope` (space-separated; the token gets the requested scopes the client holds, and
+unknown ones are dropped rather than refused, as RFC 6749 section 3.3 allows, so that a client
+asking for more than these two operations need, as Google Classroom's OneRoster tests do, still
+gets a usable token; only a request naming none of the client's scopes is refused with
+`invalid_scope`; see the spec's Decision (token scopes)) and `expires_in` (integer
 seconds, 1..token TTL; a documented testing extension so that a client can get a short-lived token
 and prove that expiry is enforced). Errors use RFC 6749's JSON error body.
 """
@@ -80,13 +84,14 @@ class TokenEndpoint:
             )
         scopes = list(self.scopes)
         requested = params.get("scope", "").split()
-        if requested:
-            unknown = [scope for scope in requested if scope not in self.scopes]
-            if unknown:
+        if requested:  # narrowed to what the client holds (RFC 6749 3.3); the answer's `scope` says so
+            scopes = [scope for scope in dict.fromkeys(requested) if scope in self.scopes]
+            if not scopes:
                 raise _OAuthError(
-                    400, "invalid_scope", f"Scope(s) not granted to this client: {' '.join(unknown)[:300]}"
+                    400,
+                    "invalid_scope",
+                    f"None of the requested scopes is granted to this client: {' '.join(requested)[:300]}",
                 )
-            scopes = list(dict.fromkeys(requested))
         ttl = self.max_ttl
         if "expires_in" in params:
             text = params["expires_in"]

@@ -135,9 +135,14 @@ def sync_detailed(
     object does not exist. This is inferred, not documented by TimeBack. The reference server
     stores references as given and never answers 404 here.
 
-    **Decision (scope):** the operation needs TimeBack's declared scope
-    `https://purl.imsglobal.org/spec/or/v1p1/scope/gradebook.createput` (TB-OCT's scope list
-    uses v1p1 URIs). OneRoster 1.2 names the same scope with a `v1p2` URI.
+    **Decision (scope, 1.1.0):** a token with either name of the result write scope may call:
+    TimeBack's declared `https://purl.imsglobal.org/spec/or/v1p1/scope/gradebook.createput`
+    (TB-OCT's scope list uses v1p1 URIs) or OneRoster 1.2's
+    `https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.createput` (OR12-GB), written as
+    two alternative security requirements. Evidence: Google Classroom's OneRoster 1.2 PUT-result
+    tests request the v1p2 name, and with 1.0.0 (v1p1 only) they got no usable token at all.
+    Both names mean the same permission on the same operation, so accepting both costs nothing
+    and refuses no client; a server MAY grant only one of them to a given client.
 
     Args:
         sourced_id (str):
@@ -194,9 +199,14 @@ def sync(
     object does not exist. This is inferred, not documented by TimeBack. The reference server
     stores references as given and never answers 404 here.
 
-    **Decision (scope):** the operation needs TimeBack's declared scope
-    `https://purl.imsglobal.org/spec/or/v1p1/scope/gradebook.createput` (TB-OCT's scope list
-    uses v1p1 URIs). OneRoster 1.2 names the same scope with a `v1p2` URI.
+    **Decision (scope, 1.1.0):** a token with either name of the result write scope may call:
+    TimeBack's declared `https://purl.imsglobal.org/spec/or/v1p1/scope/gradebook.createput`
+    (TB-OCT's scope list uses v1p1 URIs) or OneRoster 1.2's
+    `https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.createput` (OR12-GB), written as
+    two alternative security requirements. Evidence: Google Classroom's OneRoster 1.2 PUT-result
+    tests request the v1p2 name, and with 1.0.0 (v1p1 only) they got no usable token at all.
+    Both names mean the same permission on the same operation, so accepting both costs nothing
+    and refuses no client; a server MAY grant only one of them to a given client.
 
     Args:
         sourced_id (str):
@@ -248,9 +258,14 @@ async def asyncio_detailed(
     object does not exist. This is inferred, not documented by TimeBack. The reference server
     stores references as given and never answers 404 here.
 
-    **Decision (scope):** the operation needs TimeBack's declared scope
-    `https://purl.imsglobal.org/spec/or/v1p1/scope/gradebook.createput` (TB-OCT's scope list
-    uses v1p1 URIs). OneRoster 1.2 names the same scope with a `v1p2` URI.
+    **Decision (scope, 1.1.0):** a token with either name of the result write scope may call:
+    TimeBack's declared `https://purl.imsglobal.org/spec/or/v1p1/scope/gradebook.createput`
+    (TB-OCT's scope list uses v1p1 URIs) or OneRoster 1.2's
+    `https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.createput` (OR12-GB), written as
+    two alternative security requirements. Evidence: Google Classroom's OneRoster 1.2 PUT-result
+    tests request the v1p2 name, and with 1.0.0 (v1p1 only) they got no usable token at all.
+    Both names mean the same permission on the same operation, so accepting both costs nothing
+    and refuses no client; a server MAY grant only one of them to a given client.
 
     Args:
         sourced_id (str):
@@ -305,9 +320,14 @@ async def asyncio(
     object does not exist. This is inferred, not documented by TimeBack. The reference server
     stores references as given and never answers 404 here.
 
-    **Decision (scope):** the operation needs TimeBack's declared scope
-    `https://purl.imsglobal.org/spec/or/v1p1/scope/gradebook.createput` (TB-OCT's scope list
-    uses v1p1 URIs). OneRoster 1.2 names the same scope with a `v1p2` URI.
+    **Decision (scope, 1.1.0):** a token with either name of the result write scope may call:
+    TimeBack's declared `https://purl.imsglobal.org/spec/or/v1p1/scope/gradebook.createput`
+    (TB-OCT's scope list uses v1p1 URIs) or OneRoster 1.2's
+    `https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.createput` (OR12-GB), written as
+    two alternative security requirements. Evidence: Google Classroom's OneRoster 1.2 PUT-result
+    tests request the v1p2 name, and with 1.0.0 (v1p1 only) they got no usable token at all.
+    Both names mean the same permission on the same operation, so accepting both costs nothing
+    and refuses no client; a server MAY grant only one of them to a given client.
 
     Args:
         sourced_id (str):

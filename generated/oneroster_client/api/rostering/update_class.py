@@ -115,9 +115,26 @@ def sync_detailed(
     TimeBack documents 404 "Class not found" (TB-MAY, TB-OCT, TB-DEC) and describes the
     operation as updating an existing class, so it does not create one.
 
-    **Decision (response shape):** every TimeBack source (SEED-C, TB-MAY, TB-OCT, TB-DEC)
-    documents a bare `Class` for the 200 body, so this contract does too, although TimeBack
-    wraps the same object as `{"class": Class}` for GET. The live wire shape is unverified.
+    **Decision (response shape, revisited in 1.1.0, unchanged):** every TimeBack source
+    (SEED-C, TB-MAY, TB-OCT, TB-DEC) documents a bare `Class` for the 200 body, so this contract
+    does too, although TimeBack wraps the same object as `{"class": Class}` for GET. The live
+    wire shape is unverified. Evidence from clients: `timeback` 0.3.0 parses the answer as
+    `{"class": {...}}` and fails on a bare Class (the server has stored the update by then);
+    the Speakeasy TypeScript SDK parses the bare Class; `timeback-oneroster` 0.4.0 discards the
+    answer. One client against every document is not enough to change the contract, so a
+    server answering the envelope is reported as not conforming (the conformance report names
+    it as a known client departure); the kit's SDK accepts both shapes so that its users work
+    whichever the live API sends.
+
+    **Decision (`school`, not `org`, 1.1.0, unchanged):** the class's school is `school` (a
+    GUIDRef of type `org`), as TimeBack and OneRoster 1.2 name it. `timeback` 0.3.0 requires
+    `org` instead (Alpha's earlier OneRoster extension used that name); no TimeBack source does,
+    so `org` is not added to the answer.
+
+    **Decision (`sourcedId` in the body, 1.1.0):** `timeback` 0.3.0 sends the class's
+    `sourcedId` inside `class` (it reads the path id from there). It is not part of
+    `ClassUpdate`: like any unknown member it is accepted and ignored, and the path is the
+    identifier. The kit's SDK refuses a body id that differs from the path before sending.
 
     **Decision (scope):** `https://purl.imsglobal.org/spec/or/v1p1/scope/roster.createput`,
     the write scope in TimeBack's list (TB-OCT). OneRoster 1.2 Rostering has no write
@@ -168,9 +185,26 @@ def sync(
     TimeBack documents 404 "Class not found" (TB-MAY, TB-OCT, TB-DEC) and describes the
     operation as updating an existing class, so it does not create one.
 
-    **Decision (response shape):** every TimeBack source (SEED-C, TB-MAY, TB-OCT, TB-DEC)
-    documents a bare `Class` for the 200 body, so this contract does too, although TimeBack
-    wraps the same object as `{"class": Class}` for GET. The live wire shape is unverified.
+    **Decision (response shape, revisited in 1.1.0, unchanged):** every TimeBack source
+    (SEED-C, TB-MAY, TB-OCT, TB-DEC) documents a bare `Class` for the 200 body, so this contract
+    does too, although TimeBack wraps the same object as `{"class": Class}` for GET. The live
+    wire shape is unverified. Evidence from clients: `timeback` 0.3.0 parses the answer as
+    `{"class": {...}}` and fails on a bare Class (the server has stored the update by then);
+    the Speakeasy TypeScript SDK parses the bare Class; `timeback-oneroster` 0.4.0 discards the
+    answer. One client against every document is not enough to change the contract, so a
+    server answering the envelope is reported as not conforming (the conformance report names
+    it as a known client departure); the kit's SDK accepts both shapes so that its users work
+    whichever the live API sends.
+
+    **Decision (`school`, not `org`, 1.1.0, unchanged):** the class's school is `school` (a
+    GUIDRef of type `org`), as TimeBack and OneRoster 1.2 name it. `timeback` 0.3.0 requires
+    `org` instead (Alpha's earlier OneRoster extension used that name); no TimeBack source does,
+    so `org` is not added to the answer.
+
+    **Decision (`sourcedId` in the body, 1.1.0):** `timeback` 0.3.0 sends the class's
+    `sourcedId` inside `class` (it reads the path id from there). It is not part of
+    `ClassUpdate`: like any unknown member it is accepted and ignored, and the path is the
+    identifier. The kit's SDK refuses a body id that differs from the path before sending.
 
     **Decision (scope):** `https://purl.imsglobal.org/spec/or/v1p1/scope/roster.createput`,
     the write scope in TimeBack's list (TB-OCT). OneRoster 1.2 Rostering has no write
@@ -216,9 +250,26 @@ async def asyncio_detailed(
     TimeBack documents 404 "Class not found" (TB-MAY, TB-OCT, TB-DEC) and describes the
     operation as updating an existing class, so it does not create one.
 
-    **Decision (response shape):** every TimeBack source (SEED-C, TB-MAY, TB-OCT, TB-DEC)
-    documents a bare `Class` for the 200 body, so this contract does too, although TimeBack
-    wraps the same object as `{"class": Class}` for GET. The live wire shape is unverified.
+    **Decision (response shape, revisited in 1.1.0, unchanged):** every TimeBack source
+    (SEED-C, TB-MAY, TB-OCT, TB-DEC) documents a bare `Class` for the 200 body, so this contract
+    does too, although TimeBack wraps the same object as `{"class": Class}` for GET. The live
+    wire shape is unverified. Evidence from clients: `timeback` 0.3.0 parses the answer as
+    `{"class": {...}}` and fails on a bare Class (the server has stored the update by then);
+    the Speakeasy TypeScript SDK parses the bare Class; `timeback-oneroster` 0.4.0 discards the
+    answer. One client against every document is not enough to change the contract, so a
+    server answering the envelope is reported as not conforming (the conformance report names
+    it as a known client departure); the kit's SDK accepts both shapes so that its users work
+    whichever the live API sends.
+
+    **Decision (`school`, not `org`, 1.1.0, unchanged):** the class's school is `school` (a
+    GUIDRef of type `org`), as TimeBack and OneRoster 1.2 name it. `timeback` 0.3.0 requires
+    `org` instead (Alpha's earlier OneRoster extension used that name); no TimeBack source does,
+    so `org` is not added to the answer.
+
+    **Decision (`sourcedId` in the body, 1.1.0):** `timeback` 0.3.0 sends the class's
+    `sourcedId` inside `class` (it reads the path id from there). It is not part of
+    `ClassUpdate`: like any unknown member it is accepted and ignored, and the path is the
+    identifier. The kit's SDK refuses a body id that differs from the path before sending.
 
     **Decision (scope):** `https://purl.imsglobal.org/spec/or/v1p1/scope/roster.createput`,
     the write scope in TimeBack's list (TB-OCT). OneRoster 1.2 Rostering has no write
@@ -267,9 +318,26 @@ async def asyncio(
     TimeBack documents 404 "Class not found" (TB-MAY, TB-OCT, TB-DEC) and describes the
     operation as updating an existing class, so it does not create one.
 
-    **Decision (response shape):** every TimeBack source (SEED-C, TB-MAY, TB-OCT, TB-DEC)
-    documents a bare `Class` for the 200 body, so this contract does too, although TimeBack
-    wraps the same object as `{"class": Class}` for GET. The live wire shape is unverified.
+    **Decision (response shape, revisited in 1.1.0, unchanged):** every TimeBack source
+    (SEED-C, TB-MAY, TB-OCT, TB-DEC) documents a bare `Class` for the 200 body, so this contract
+    does too, although TimeBack wraps the same object as `{"class": Class}` for GET. The live
+    wire shape is unverified. Evidence from clients: `timeback` 0.3.0 parses the answer as
+    `{"class": {...}}` and fails on a bare Class (the server has stored the update by then);
+    the Speakeasy TypeScript SDK parses the bare Class; `timeback-oneroster` 0.4.0 discards the
+    answer. One client against every document is not enough to change the contract, so a
+    server answering the envelope is reported as not conforming (the conformance report names
+    it as a known client departure); the kit's SDK accepts both shapes so that its users work
+    whichever the live API sends.
+
+    **Decision (`school`, not `org`, 1.1.0, unchanged):** the class's school is `school` (a
+    GUIDRef of type `org`), as TimeBack and OneRoster 1.2 name it. `timeback` 0.3.0 requires
+    `org` instead (Alpha's earlier OneRoster extension used that name); no TimeBack source does,
+    so `org` is not added to the answer.
+
+    **Decision (`sourcedId` in the body, 1.1.0):** `timeback` 0.3.0 sends the class's
+    `sourcedId` inside `class` (it reads the path id from there). It is not part of
+    `ClassUpdate`: like any unknown member it is accepted and ignored, and the path is the
+    identifier. The kit's SDK refuses a body id that differs from the path before sending.
 
     **Decision (scope):** `https://purl.imsglobal.org/spec/or/v1p1/scope/roster.createput`,
     the write scope in TimeBack's list (TB-OCT). OneRoster 1.2 Rostering has no write
