@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["FailureGroup", "cause_of", "group_failures"]
+__all__ = ["FailureGroup", "cause_of", "group_failures", "shared_causes"]
 
 _EXCHANGE = re.compile(r" \[(PUT|POST|GET|DELETE|PATCH) \S+ -> \d{3}.*$")
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
@@ -66,3 +66,25 @@ def group_failures(failures: list[dict[str, Any]]) -> list[FailureGroup]:
             groups[key] = FailureGroup(*key)
         groups[key].failures.append(failure)
     return list(groups.values())
+
+
+_FRAGMENT = re.compile(r"; |: ")
+_MIN_SHARED = 3  # checks that must fail with the same fragment for it to be called a likely root cause
+
+
+def shared_causes(groups: list[FailureGroup]) -> list[tuple[str, list[str]]]:
+    """Message fragments shared by the causes of several checks: probably one root cause behind them."""
+    checks_by_fragment: dict[str, list[str]] = {}
+    for group in groups:
+        for fragment in dict.fromkeys(_FRAGMENT.split(group.cause)):
+            if len(fragment) >= 12 and " " in fragment:
+                names = checks_by_fragment.setdefault(fragment, [])
+                if group.check not in names:
+                    names.append(group.check)
+    shared = [(fragment, names) for fragment, names in checks_by_fragment.items() if len(names) >= _MIN_SHARED]
+    shared.sort(key=lambda item: -len(item[1]))
+    kept: list[tuple[str, list[str]]] = []
+    for fragment, names in shared:  # one line per set of checks: the first (most shared) fragment names it
+        if not any(set(names) <= set(other) for _, other in kept):
+            kept.append((fragment, names))
+    return kept

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from oneroster_kit.conformance.checks import CHECKS
-from oneroster_kit.conformance.grouping import group_failures
+from oneroster_kit.conformance.grouping import group_failures, shared_causes
 from oneroster_kit.conformance.options import Options, UsageError
 from oneroster_kit.conformance.session import Outcome
 from oneroster_kit.conformance.target import Target
@@ -106,6 +106,12 @@ def markdown(document: dict[str, Any]) -> str:
             "failure in full and lists the others.",
             "",
         ]
+        for fragment, checks in shared_causes(groups):
+            lines += [
+                f"**Likely one root cause:** {len(checks)} checks fail with `{_inline(fragment)}` "
+                f"({', '.join(f'`{c}`' for c in checks)}).",
+                "",
+            ]
         for index, group in enumerate(groups, 1):
             failure = group.representative
             count = len(group.failures)
@@ -197,11 +203,16 @@ def terminal_summary(document: dict[str, Any]) -> str:
         f"(profile {run['profile']}, seed {run['seed']}, {run['duration_s']} s, "
         f"{sum(run['test_cases'].values())} test cases)"
     ]
-    for group in group_failures(document["failures"]):
+    groups = group_failures(document["failures"])
+    for group in groups:
         count = len(group.failures)
         lines.append(f"  FAIL [{group.check}] x{count} on {', '.join(group.operations)}: {group.cause[:160]}")
         departures = dict.fromkeys(s for failure in group.failures for s in failure.get("known_departures", []))
         lines += [f"    known client departure: {sentence}" for sentence in departures]
+    for fragment, checks in shared_causes(groups):
+        lines.append(
+            f"  likely one root cause: {len(checks)} checks fail with {fragment[:120]!r} ({', '.join(checks)})"
+        )
     results = document["writes"]["results"]
     lines.append(
         f"  wrote {len(results)} results under {document['writes']['result_prefix']}*; classes updated: "
