@@ -3,13 +3,15 @@
 "Every field sent comes back equal" needs the spec to say which members are fields (unknown
 members are ignored by the contract), which strings are date-times (compared as instants) and
 where a request shape differs from the response shape (a SourcedIdRef sent, a GUIDRef returned:
-only the members sent are compared). Numbers compare exactly (87.5 is not 88; 1 equals 1.0);
+only the members sent are compared). Numbers compare exactly (87.5 is not 88, 2**53 + 1 is not
+2**53, -0.0 is not 0; 1 equals 1.0);
 booleans are never numbers.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any
 
 from oneroster_kit.contract import resolve
@@ -47,7 +49,8 @@ def json_equal(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, int | float) and isinstance(b, int | float):
-        return a == b
+        # Exactly (an int beyond 2**53 is not the nearest double); a zero keeps its sign (-0.0 is not 0).
+        return a == b and (a != 0 or math.copysign(1.0, a) == math.copysign(1.0, b))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
