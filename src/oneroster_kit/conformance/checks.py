@@ -72,13 +72,13 @@ _ALL = [
     # deterministic probes (oneroster_kit.conformance.probes): the same requests on every run
     Check(
         "result_replace",
-        "putResult replaces the stored result (a PUT, \"updates the result with this sourcedId\"): after a PUT "
+        'putResult replaces the stored result (a PUT, "updates the result with this sourcedId"): after a PUT '
         "with every member, a PUT that omits an optional member, nested or in metadata, answers without it.",
     ),
     Check(
         "value_round_trip",
-        "Every value the request schemas allow comes back exactly as sent (Result: \"every field that was sent, "
-        "equal\"; no range, precision or length is imposed): doubles at full precision, integers beyond 2**53, "
+        'Every value the request schemas allow comes back exactly as sent (Result: "every field that was sent, '
+        'equal"; no range, precision or length is imposed): doubles at full precision, integers beyond 2**53, '
         "negative zero, extreme exponents, strings past 255/1,000/4,000/65,536 characters, non-BMP and combining "
         "characters, date-times with offsets, fractions and leap days, null and empty values wherever allowed, "
         "arrays in order and objects nested deep.",
@@ -96,7 +96,7 @@ _ALL = [
     ),
     Check(
         "body_wrapper_required",
-        "A request body must be wrapped (`{\"result\": ...}`, `{\"class\": ...}`, required by PutResultRequest "
+        'A request body must be wrapped (`{"result": ...}`, `{"class": ...}`, required by PutResultRequest '
         "and PutClassRequest): the inner object alone answers 422, even though it is valid on its own.",
     ),
     Check(
@@ -113,7 +113,11 @@ _ALL = [
 
 CHECKS: dict[str, Check] = {check.name: check for check in _ALL}
 SCHEMATHESIS_CHECKS = frozenset(
-    name for name in CHECKS if not name.startswith(("result_", "class_", "date_", "body_", "auth_", "suite_", "value_", "id_", "enum_", "write_"))
+    name
+    for name in CHECKS
+    if not name.startswith(
+        ("result_", "class_", "date_", "body_", "auth_", "suite_", "value_", "id_", "enum_", "write_")
+    )
 )
 # A pseudo-name for --check: run the schemathesis test only.
 CHECKS["schemathesis"] = Check("schemathesis", "All schemathesis checks over generated requests.")

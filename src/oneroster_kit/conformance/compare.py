@@ -99,6 +99,27 @@ def echo_mismatches(schema: Any, sent: Any, got: Any, path: str) -> list[str]:
             if got_at is None or sent_at != got_at:
                 return [f"{path}: sent {sent!r}, got {_short(got)} (not the same instant)"]
             return []
+    if isinstance(sent, dict) and isinstance(got, dict) and not (isinstance(schema, dict) and "properties" in schema):
+        # A free-form object (e.g. metadata): the very members sent, each compared down to its leaves.
+        problems = [
+            f"{path}.{key}: sent {_short(value)}, not returned" for key, value in sent.items() if key not in got
+        ]
+        problems += [f"{path}.{key}: not sent, got {_short(got[key])}" for key in got if key not in sent]
+        for key in sent.keys() & got.keys():
+            problems.extend(echo_mismatches({}, sent[key], got[key], f"{path}.{key}"))
+        return problems
+    if isinstance(sent, list) and isinstance(got, list) and len(sent) == len(got):
+        return [
+            problem
+            for index, (item_sent, item_got) in enumerate(zip(sent, got, strict=True))
+            for problem in echo_mismatches({}, item_sent, item_got, f"{path}[{index}]")
+        ]
+    if isinstance(sent, str) and isinstance(got, str) and sent != got:
+        at = next((i for i, (a, b) in enumerate(zip(sent, got, strict=False)) if a != b), min(len(sent), len(got)))
+        return [
+            f"{path}: sent {len(sent)} characters {_short(sent)}, got {len(got)} characters {_short(got)} "
+            f"(first difference at character {at}: sent {sent[at : at + 8]!a}, got {got[at : at + 8]!a})"
+        ]
     if not json_equal(sent, got):
         return [f"{path}: sent {_short(sent)}, got {_short(got)}"]
     return []

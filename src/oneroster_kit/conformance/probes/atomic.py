@@ -85,7 +85,8 @@ def _check(probe: Probe, operation_id: str, sourced_id: str, round_index: int) -
             probe.problem(
                 exchange,
                 f"{operation_id}: of {WRITERS} concurrent PUTs to {sourced_id!r}, writer {writer} was answered a "
-                f"document that is none of the writes (against its own body: {_differences(operation_id, bodies[writer], answered)})",
+                "document that is none of the writes (against its own body: "
+                f"{_differences(operation_id, bodies[writer], answered)})",
             )
     if operation_id == "updateClass":
         final = probe.put(operation_id, sourced_id, {"class": {}})
@@ -100,7 +101,9 @@ def _check(probe: Probe, operation_id: str, sourced_id: str, round_index: int) -
 
 def _differences(operation_id: str, body: dict[str, Any], got: dict[str, Any]) -> str:
     """How `got` differs from one writer's body (the first few members)."""
-    found = echo_mismatches(request_schema(operation_id), _fields(operation_id, body), got, wrapper_member(operation_id))
+    found = echo_mismatches(
+        request_schema(operation_id), _fields(operation_id, body), got, wrapper_member(operation_id)
+    )
     return "; ".join(found[:4]) + (f"; and {len(found) - 4} more" if len(found) > 4 else "")
 
 

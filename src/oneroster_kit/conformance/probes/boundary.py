@@ -68,10 +68,7 @@ def nested_value(depth: int) -> Any:
     """Objects and arrays alternating `depth` levels down, with ordered arrays and every JSON type."""
     value: Any = {"leaf": [3, 1, 2], "types": [None, True, False, 0, -1.5, "", "text", [], {}]}
     for level in range(depth, 0, -1):
-        if level % 2:
-            value = {"z": level, "level": value, "a": [level, "x"]}
-        else:
-            value = [f"item-{level}", value, level]
+        value = {"z": level, "level": value, "a": [level, "x"]} if level % 2 else [f"item-{level}", value, level]
     return value
 
 

@@ -87,7 +87,9 @@ class Probe:
     def refused(self, exchange: Exchange, what: str) -> None:
         """The request breaks the request schema: the spec's answer is 422 (invaliddata)."""
         if exchange.status != 422:
-            self.problem(exchange, f"{what}: answered {exchange.status}, expected 422 (invaliddata): {_brief(exchange)}")
+            self.problem(
+                exchange, f"{what}: answered {exchange.status}, expected 422 (invaliddata): {_brief(exchange)}"
+            )
 
     def finish(self) -> None:
         if not self.problems:

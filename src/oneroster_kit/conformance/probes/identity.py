@@ -12,6 +12,7 @@ looks like a given class names no class (updateClass: 404 for an unknown id, not
 from __future__ import annotations
 
 import unicodedata
+
 from oneroster_kit.conformance.probes.common import Probe
 from oneroster_kit.conformance.probes.schema import full_body
 from oneroster_kit.conformance.setup import example_body
@@ -60,24 +61,24 @@ def probe_id_distinct(target: Target) -> None:
                 comment = f"{round_name} write of look-alike {index} ({what})"
                 body = probe.valid("putResult", {"result": {**base["result"], "sourcedId": rid, "comment": comment}})
                 exchange = probe.put("putResult", rid, body)
-                answered = probe.stored(exchange, f"{what}: PUT to {rid!r}")
+                answered = probe.stored(exchange, f"{what}: PUT to {rid!a}")
                 if answered is None:
                     continue
                 if answered.get("sourcedId") != rid:
                     others = [other for other in ids if other != rid]
                     probe.problem(
                         exchange,
-                        f"ids differing only by {what} are one record: the {round_name} PUT to {rid!r} answered "
-                        f"sourcedId {answered.get('sourcedId')!r} (look-alikes written: {others!r})",
+                        f"ids differing only by {what} are one record: the {round_name} PUT to {rid!a} answered "
+                        f"sourcedId {answered.get('sourcedId')!a} (look-alikes written: {others!a})",
                     )
                 elif answered.get("comment") != comment:
-                    probe.problem(exchange, f"{what}: PUT to {rid!r} answered another write's comment")
+                    probe.problem(exchange, f"{what}: PUT to {rid!a} answered another write's comment")
     given = set(target.class_ids)
     for class_id in target.class_ids:
         exchange = probe.put("updateClass", class_id, {"class": {}})
-        answered = probe.stored(exchange, f"PUT to class {class_id!r}")
+        answered = probe.stored(exchange, f"PUT to class {class_id!a}")
         if answered is not None and answered.get("sourcedId") != class_id:
-            probe.problem(exchange, f"class {class_id!r} answered sourcedId {answered.get('sourcedId')!r}")
+            probe.problem(exchange, f"class {class_id!a} answered sourcedId {answered.get('sourcedId')!a}")
         for what, other in class_look_alikes(class_id):
             if other in given:
                 continue
@@ -85,7 +86,7 @@ def probe_id_distinct(target: Target) -> None:
             if exchange.status != 404:
                 probe.problem(
                     exchange,
-                    f"class id {other!r} differs from the existing class {class_id!r} only by {what}, so it names "
+                    f"class id {other!a} differs from the existing class {class_id!a} only by {what}, so it names "
                     f"no class (expected 404 unknownobject), but it answered {exchange.status}",
                 )
     probe.finish()

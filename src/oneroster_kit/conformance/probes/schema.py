@@ -92,7 +92,9 @@ class Location:
     @property
     def is_free_object(self) -> bool:
         """An object the spec leaves free-form (`additionalProperties`, no declared members)."""
-        return "object" in self.kinds and "properties" not in self.schema and bool(self.schema.get("additionalProperties"))
+        return (
+            "object" in self.kinds and "properties" not in self.schema and bool(self.schema.get("additionalProperties"))
+        )
 
 
 def wrapper_member(operation_id: str) -> str:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from oneroster_kit.conformance.probes.common import Probe, ProbeError
 from oneroster_kit.conformance.probes.schema import deref, probe_body, wrapper_member
+from oneroster_kit.conformance.target import Target
 from oneroster_kit.contract import SchemaValidator, operation
 from oneroster_kit.spec import load_spec
-from oneroster_kit.conformance.target import Target
 
 __all__ = ["probe_body_wrapper_required"]
 
