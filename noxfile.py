@@ -1,6 +1,6 @@
 """Sessions of the OneRoster contract kit.
 
-`nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests.
+`nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests, wheels.
 Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance.
 Arguments after `--` go to the underlying command.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["lint", "typecheck", "spec", "regen_check", "tests"]
+nox.options.sessions = ["lint", "typecheck", "spec", "regen_check", "tests", "wheels"]
 nox.options.error_on_missing_interpreters = True
 
 HAND_WRITTEN = ["src", "scripts", "tests", "contract_tests", "noxfile.py"]
@@ -62,6 +62,12 @@ def tests(session: nox.Session) -> None:
     """The whole pytest suite: unit, contract and end-to-end tests on loopback."""
     install(session)
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def wheels(session: nox.Session) -> None:
+    """Build both wheels, install them in a fresh venv outside the checkout, run the commands there."""
+    session.run("python", "scripts/check_wheels.py", *session.posargs)
 
 
 @nox.session

@@ -28,7 +28,7 @@ from oneroster_kit.conformance.options import PROFILES
 from oneroster_kit.server.process import ReferenceServer
 from oneroster_kit.spec import spec_path
 
-STATEFUL_STEPS = 10  # contract_tests/target/test_target_schemathesis.py: stateful_step_count
+STATEFUL_STEPS = 10  # src/oneroster_kit/conformance/suite/test_target_schemathesis.py: stateful_step_count
 
 _CASES = re.compile(r"Test cases:\s*\n?\s*(\d+) generated", re.MULTILINE)
 

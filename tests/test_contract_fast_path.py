@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 
-from contract_tests.client.spec_walk import Root, break_body, field_cases, roots
-from contract_tests.strategies import api_schema, response_bodies
 from oneroster_kit.contract import SchemaValidator, operation
 from oneroster_kit.server.jsondoc import BodyError, parse_body
+from oneroster_kit.spec_walk import Root, break_body, field_cases, roots
+from oneroster_kit.strategies import api_schema, response_bodies
 from tests.sdk.conftest import fill
 
 

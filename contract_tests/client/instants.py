@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from contract_tests.client.spec_walk import instance_nodes, node
+from oneroster_kit.spec_walk import instance_nodes, node
 
 __all__ = ["Instant", "Unzoned", "parse_rfc3339", "with_instants"]
 

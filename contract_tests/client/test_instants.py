@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contract_tests.client.instants import Instant, Unzoned, parse_rfc3339, with_instants
-from contract_tests.strategies import root_of
+from oneroster_kit.strategies import root_of
 
 
 @pytest.mark.parametrize(

@@ -31,10 +31,10 @@ from hypothesis import strategies as st
 
 from contract_tests.client.expected_outcomes import FROM_DICT, KeptRaw, Outcome, RaisesEnumError, RaisesKeyError
 from contract_tests.client.instants import with_instants
-from contract_tests.client.spec_walk import FieldCase, break_field, field_cases, location, reach
 from contract_tests.client.wire import Wire, attribute_name, model_at, model_class, set_in_model
-from contract_tests.strategies import outside_enum, request_cases, response_bodies, root_of, schema_values
 from oneroster_kit.contract import operation
+from oneroster_kit.spec_walk import FieldCase, break_field, field_cases, location, reach
+from oneroster_kit.strategies import outside_enum, request_cases, response_bodies, root_of, schema_values
 
 CASES: dict[tuple[str, str, str], list[FieldCase]] = defaultdict(list)
 for _case in field_cases():

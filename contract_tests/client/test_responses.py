@@ -18,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contract_tests.client.instants import with_instants
-from contract_tests.client.spec_walk import instance_nodes, node
 from contract_tests.client.wire import Wire, model_at, model_class
-from contract_tests.strategies import response_bodies, root_of, schema_values, unknown_json
 from oneroster_kit.contract import operation, operations
+from oneroster_kit.spec_walk import instance_nodes, node
+from oneroster_kit.strategies import response_bodies, root_of, schema_values, unknown_json
 
 STATUSES = [(op_id, status) for op_id, op in sorted(operations().items()) for status in op.documented_statuses]
 

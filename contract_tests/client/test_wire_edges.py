@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from oneroster_client import AuthenticatedClient, errors
 
 from contract_tests.client.wire import TOKEN, api_module, base_url, model_class
-from contract_tests.strategies import root_of
 from oneroster_kit.contract import operation, operations
+from oneroster_kit.strategies import root_of
 
 OPERATIONS = sorted(operations())
 STANDARD = sorted(status.value for status in http.HTTPStatus if status.value >= 200)

@@ -19,7 +19,6 @@ from urllib.parse import parse_qs, unquote
 import httpx
 import pytest
 
-from contract_tests.client.spec_walk import node_validator, roots
 from oneroster_kit.contract import operation
 from oneroster_kit.sdk import (
     AsyncOneRosterClient,
@@ -29,6 +28,7 @@ from oneroster_kit.sdk import (
     RetryConfig,
 )
 from oneroster_kit.spec import load_spec
+from oneroster_kit.spec_walk import node_validator, roots
 
 FAKE = Environment.custom("http://api.test", "http://idp.test/oauth2/token", name="fake")
 CLIENT_ID = "client-42"

@@ -18,7 +18,6 @@ from oneroster_client.models.imsx_status_info import ImsxStatusInfo
 from oneroster_client.models.result import Result
 from oneroster_client.models.result_input import ResultInput
 
-from contract_tests.client.spec_walk import break_body, field_cases, location
 from oneroster_kit.contract import operation
 from oneroster_kit.sdk import (
     APIStatusError,
@@ -34,6 +33,7 @@ from oneroster_kit.sdk import (
     UnauthorizedError,
     UnprocessableEntityError,
 )
+from oneroster_kit.spec_walk import break_body, field_cases, location
 
 from .conftest import CLASS_ID, RESULT_ID, FakeAPI, fill, imsx, response_example, result_input, success
 

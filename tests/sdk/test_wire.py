@@ -24,8 +24,8 @@ from oneroster_client.models.put_class_request import PutClassRequest
 from oneroster_client.models.put_result_request import PutResultRequest
 from oneroster_client.models.result_input import ResultInput
 
-from contract_tests.strategies import RequestCase, request_cases
 from oneroster_kit.sdk import BearerTokenAuth, OneRosterClient, RetryConfig
+from oneroster_kit.strategies import RequestCase, request_cases
 
 from .conftest import FAKE
 

@@ -26,6 +26,9 @@ def run(options: Options) -> int:
         args = [
             str(suite),
             f"--rootdir={suite.parent}",
+            # The suite's own settings, so a run never depends on a checkout's (or the cwd's) configuration.
+            "-c",
+            str(suite / "pytest.ini"),
             "-p",
             "no:cacheprovider",
             # Plugins such as anyio are imported before pytest.main and could not be rewritten (a warning,

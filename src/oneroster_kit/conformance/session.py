@@ -1,9 +1,9 @@
-"""The bridge between the CLI and the pytest suite in `contract_tests/target`.
+"""The bridge between the CLI and the pytest suite in `oneroster_kit.conformance.suite`.
 
 The CLI builds a `ConformancePlugin` (options, the target, the failure records) and hands it to
 `pytest.main`; the suite's conftest and test modules read it with `active()`. Run under plain
 pytest, there is no plugin: the suite uses the quick profile and starts the reference server
-itself (see contract_tests/conftest.py).
+itself (see the suite's conftest.py).
 """
 
 from __future__ import annotations

@@ -22,16 +22,14 @@ from oneroster_kit.contract import operation
 
 __all__ = ["example_body", "prepared_target", "restore_classes", "suite_path"]
 
-_PACKAGED_SUITE = Path(__file__).resolve().parents[1] / "contract_tests"
-_CHECKOUT_SUITE = Path(__file__).resolve().parents[3] / "contract_tests"
+_SUITE = Path(__file__).resolve().parent / "suite"
 
 
 def suite_path() -> Path:
-    """`contract_tests/target`: inside the wheel (force-include) or in the checkout."""
-    for root in (_PACKAGED_SUITE, _CHECKOUT_SUITE):
-        if (root / "target").is_dir():
-            return root / "target"
-    raise UsageError(f"the contract_tests suite is not installed (looked in {_PACKAGED_SUITE} and {_CHECKOUT_SUITE})")
+    """The suite's directory in the installed package (`oneroster_kit.conformance.suite`), wherever it is."""
+    if not (_SUITE / "conftest.py").is_file():
+        raise UsageError(f"the conformance suite is not installed (expected it in {_SUITE}); reinstall the kit")
+    return _SUITE
 
 
 def example_body(operation_id: str) -> dict[str, Any]:

@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-from contract_tests.client.spec_walk import Root, roots, schema_pointers
 from oneroster_kit.contract import operation
 from oneroster_kit.spec import load_spec, spec_path
+from oneroster_kit.spec_walk import Root, roots, schema_pointers
 
 __all__ = [
     "RequestCase",

@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.internal.conjecture import engine as hypothesis_engine
 
-from contract_tests.strategies import request_cases
 from oneroster_kit.conformance.auth import ClientCredentials, TokenError
 from oneroster_kit.conformance.compare import echo_mismatches, json_equal, parse_instant, request_schema
 from oneroster_kit.conformance.expiry import NEEDS_CREDENTIALS, ExpiringToken
@@ -28,6 +27,7 @@ from oneroster_kit.conformance.session import active, current_options
 from oneroster_kit.conformance.setup import example_body
 from oneroster_kit.conformance.target import Exchange, Target
 from oneroster_kit.contract import operation
+from oneroster_kit.strategies import request_cases
 
 OPTIONS = current_options()
 # Shrinking replays requests against the target; bound it per failure (hypothesis's own bound is

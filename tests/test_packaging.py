@@ -1,0 +1,74 @@
+"""Packaging: the kit pins the generated distribution, and a command without its extra says which to install.
+
+The built wheels themselves are installed and run outside the checkout by `nox -s wheels`
+(scripts/check_wheels.py); these are the fast checks of the same rules.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from oneroster_kit import commands, extras
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pyproject(path: Path) -> dict[str, object]:
+    with path.open("rb") as file:
+        return tomllib.load(file)
+
+
+def test_the_kit_depends_on_the_exact_generated_version() -> None:
+    generated = _pyproject(ROOT / "generated" / "pyproject.toml")["project"]
+    kit = _pyproject(ROOT / "pyproject.toml")["project"]
+    assert isinstance(generated, dict) and isinstance(kit, dict)
+    assert f"oneroster-client=={generated['version']}" in kit["dependencies"]
+
+
+def test_the_installed_metadata_carries_the_pin() -> None:
+    requires = importlib.metadata.requires(extras.DISTRIBUTION) or []
+    assert any(line.replace(" ", "").startswith("oneroster-client==") for line in requires), requires
+
+
+def test_the_console_scripts_go_through_the_extra_check() -> None:
+    scripts = _pyproject(ROOT / "pyproject.toml")["project"]
+    assert isinstance(scripts, dict)
+    assert scripts["scripts"] == {
+        "oneroster-reference-server": "oneroster_kit.commands:reference_server",
+        "oneroster-conformance": "oneroster_kit.commands:conformance",
+    }
+
+
+def test_missing_packages_of_an_extra_are_named_from_the_metadata() -> None:
+    lines = ["httpx==0.28.1", "pytest==9.2.0; extra == 'conformance'", "uvicorn==0.54.0; extra == 'server'"]
+    assert extras.missing_requirements("conformance", lines, installed=lambda name: False) == ["pytest"]
+    assert extras.missing_requirements("server", lines, installed=lambda name: False) == ["uvicorn"]
+    assert extras.missing_requirements("conformance", lines, installed=lambda name: True) == []
+    # and from the real installed metadata: the dev environment has every extra
+    assert extras.missing_requirements("conformance") == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "name", "extra", "hidden"),
+    [
+        (commands.conformance, "oneroster-conformance", "conformance", "pytest"),
+        (commands.conformance, "oneroster-conformance", "conformance", "schemathesis"),
+        (commands.reference_server, "oneroster-reference-server", "server", "uvicorn"),
+    ],
+)
+def test_a_command_without_its_extra_says_which_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], entry, name, extra, hidden
+) -> None:
+    real = extras._installed
+    monkeypatch.setattr(extras, "_installed", lambda dist: dist != hidden and real(dist))
+    assert entry() == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"{name}: error: this command needs the '{extra}' extra (missing: {hidden}); "
+        f"install it with: pip install 'oneroster-contract-kit[{extra}]'\n"
+    )
