@@ -7,6 +7,8 @@ import pytest
 from oneroster_kit.conformance.probes import PROBES
 from oneroster_kit.conformance.target import Target
 
+__all__ = ["test_probe"]
+
 
 @pytest.mark.parametrize(
     "check", [pytest.param(name, marks=pytest.mark.conformance_check(name), id=name) for name in PROBES]
