@@ -63,9 +63,13 @@ def _race(probe: Probe, operation_id: str, sourced_id: str, bodies: list[dict[st
     gate = threading.Barrier(len(bodies))
     headers = {**probe.target.auth_header()}
 
+    path = probe.target.url(operation_id, sourced_id).removeprefix(probe.target.base_url)
+    for body in bodies:  # in writer order, so that equal seeds keep equal request fingerprints
+        probe.target.record_request("PUT", path, body)
+
     def send(body: dict[str, Any]) -> Exchange:
         gate.wait(timeout=30)
-        return probe.target.put(operation_id, sourced_id, body, headers=headers)
+        return probe.target.put(operation_id, sourced_id, body, headers=headers, record=False)
 
     with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
         exchanges = list(pool.map(send, bodies))
