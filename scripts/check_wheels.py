@@ -24,6 +24,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 # The same marker and block tests/sdk/test_readme_example.py checks against its copy of the example.
 SDK_MARKER = "<!-- sdk-example: tests/sdk/test_readme_example.py -->"
+ST_MARKER = "<!-- plain-schemathesis: tests/test_plain_schemathesis.py -->"
 FAULT = "missing_required_field"  # one defect the suite must catch on a --base-url target (exit 1)
 STEP_TIMEOUT = 300  # seconds for one command (a quick conformance run takes well under a minute)
 
@@ -47,6 +50,15 @@ def readme_sdk_example(text: str) -> str:
     if block is None:
         raise StepFailed(f"README.md has no ```python block after {SDK_MARKER}")
     return block.group(1)
+
+
+def readme_st_command(text: str) -> str:
+    """The `st ...` line of the README's plain-schemathesis block (as tests/test_plain_schemathesis.py reads it)."""
+    block = re.search(re.escape(ST_MARKER) + r"\s*```sh\n(.*?)```", text, re.DOTALL)
+    commands = [line for line in block.group(1).splitlines() if line.startswith("st ")] if block else []
+    if len(commands) != 1:
+        raise StepFailed(f"README.md has no ```sh block with one `st` line after {ST_MARKER}")
+    return commands[0]
 
 
 class Venv:
@@ -67,7 +79,8 @@ class Venv:
         self, args: Sequence[str], expect: int = 0, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
         """Run a command of the venv from the empty work directory; StepFailed unless it exits `expect`."""
-        command = [str(self.bin / args[0]), *args[1:]]
+        program = self.bin / args[0]  # the venv's own command; else a system one (bash) with the venv first on PATH
+        command = [str(program) if program.exists() else args[0], *args[1:]]
         completed = subprocess.run(
             command,
             cwd=self.workdir,
@@ -130,6 +143,16 @@ def _target_args(ready: dict[str, Any]) -> list[str]:
     for class_id in ready["class_ids"]:
         args += ["--class-id", class_id]
     return args
+
+
+def _token(ready: dict[str, Any]) -> str:
+    """A token from the server's token endpoint (standard library only: this script runs before any install)."""
+    form = urllib.parse.urlencode(
+        {"grant_type": "client_credentials", "client_id": ready["client_id"], "client_secret": ready["client_secret"]}
+    ).encode()
+    with urllib.request.urlopen(ready["token_url"], data=form, timeout=30) as answer:
+        token: str = json.load(answer)["access_token"]
+    return token
 
 
 def _step(text: str) -> None:
@@ -205,6 +228,20 @@ def check(workspace: Path) -> None:
             "ONEROSTER_TOKEN_URL": ready["token_url"],
         }
         output = venv.run(["python", str(example)], env=env).stdout
+        # The shipped schemathesis configuration, from the wheel: the README's command (examples phase only).
+        token = _token(ready)
+        st_env = {
+            "ONEROSTER_BASE_URL": ready["base_url"],
+            "ONEROSTER_TOKEN": token,
+            "ONEROSTER_CLASS_ID": ready["class_ids"][0],
+        }
+        st_line = readme_st_command(README.read_text(encoding="utf-8")) + " --phases examples"
+        st_run = venv.run(["bash", "-c", st_line], env=st_env)
+    config = venv.run(["python", "-m", "oneroster_kit.plain_schemathesis", "config"]).stdout.strip()
+    # schemathesis wraps long lines of its banner; compare without whitespace
+    if not Path(config).is_relative_to(venv_path) or config not in "".join(st_run.stdout.split()):
+        raise StepFailed(f"st run did not use the wheel's configuration ({config}):\n{st_run.stdout[-3000:]}")
+    _step(f"the README's plain `st run` with the wheel's configuration (examples phase): exit 0, {config}")
     lines = output.splitlines()
     if len(lines) != 3 or not lines[0].startswith("stored ") or not lines[2].startswith("not found 404"):
         raise StepFailed(f"the README's SDK example printed something unexpected:\n{output}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -42,11 +43,11 @@ def test_a_valid_body_has_no_violations() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
-        ("scoreStatus", "graded", "result.scoreStatus: 'graded' is not one of ['exempt', 'fully graded',"),
-        ("scoreDate", "yesterday", "result.scoreDate: 'yesterday' is not a 'date-time'"),
-        ("score", "12", "result.score: '12' is not of type 'number', 'null'"),
+        ("scoreStatus", "graded", 'result.scoreStatus: "graded" is not one of ["exempt", "fully graded",'),
+        ("scoreDate", "yesterday", "result.scoreDate: \"yesterday\" is not a 'date-time'"),
+        ("score", "12", "result.score: \"12\" is not of type 'number', 'null'"),
         ("class", {"href": "x"}, "result.class: 'sourcedId' is a required property"),
-        ("inProgress", "yes", "result.inProgress: 'yes' is not one of ['true', 'false']"),
+        ("inProgress", "yes", 'result.inProgress: "yes" is not one of ["true", "false"]'),
         ("learningObjectiveSet", [{"source": "x"}], "result.learningObjectiveSet[0]: 'learningObjectiveResults' is"),
     ],
 )
@@ -57,6 +58,30 @@ def test_violations_name_the_field_and_the_rule(field: str, value: Any, expected
     (violation,) = operation("putResult").request_validator.violations(body)
 
     assert str(violation).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("9"), "9"),
+        (Decimal("87.50"), "87.50"),
+        (9, "9"),
+        (None, "null"),
+        (True, "true"),
+        ({"a": Decimal("1")}, '{"a": 1}'),
+    ],
+)
+def test_values_in_messages_are_json(value: Any, shown: str) -> None:
+    """The server parses numbers as Decimal: a JSON integer grade must read `9`, not `Decimal('9')`."""
+    body = copy.deepcopy(VALID_RESULT)
+    body["result"]["textScore"] = value
+    if value is None:
+        body["result"]["status"] = value
+        expected = f"result.status: {shown} is not of type 'string'"
+    else:
+        expected = f"result.textScore: {shown} is not of type 'string', 'null'"
+    messages = [str(v) for v in operation("putResult").request_validator.violations(body)]
+    assert expected in messages, messages
 
 
 def test_missing_required_field_is_reported_at_its_parent() -> None:
@@ -87,8 +112,8 @@ def test_response_formats_are_really_checked() -> None:
     }
 
     assert [str(v) for v in validator.violations(body)] == [
-        "course.href: 'not a uri' is not a 'uri'",
-        "dateLastModified: '2026-11-20' is not a 'date-time'",
+        "course.href: \"not a uri\" is not a 'uri'",
+        "dateLastModified: \"2026-11-20\" is not a 'date-time'",
     ]
 
 
@@ -103,4 +128,4 @@ def test_path_ids_are_checked_against_the_parameter_schema(operation_id: str) ->
     (dot,) = op.path_violations({"sourcedId": "."})
     assert (dot.location, dot.rule) == ("path.sourcedId", "not")
     (empty,) = op.path_violations({"sourcedId": ""})
-    assert str(empty) == "path.sourcedId: '' should be non-empty"
+    assert str(empty) == 'path.sourcedId: "" should be non-empty'

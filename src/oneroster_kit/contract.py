@@ -3,7 +3,7 @@
 One implementation of "does this body satisfy the contract", built from the loaded spec with
 jsonschema (Draft 2020-12, the dialect of OpenAPI 3.1) and a format checker that really checks
 `date-time` and `uri`. Violations name the field as a dotted path and the rule that failed, e.g.
-`result.scoreStatus: 'graded' is not one of ['exempt', ...]`.
+`result.scoreStatus: "graded" is not one of ["exempt", ...]` (values written as JSON).
 
 jsonschema is the authority, but it costs ~0.4 ms per result body, more than a loopback round
 trip; the server checks every request and the SDK every answer. So each validator also has a
@@ -22,6 +22,7 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
+from oneroster_kit.jsontext import json_text
 from oneroster_kit.spec import load_spec
 
 __all__ = [
@@ -46,7 +47,7 @@ class Violation:
     """One way a JSON document breaks its schema."""
 
     location: str  # dotted path from the document root, e.g. "result.scoreStatus"; "(body)" for the root
-    message: str  # jsonschema's statement of the rule, e.g. "'x' is not one of [...]"
+    message: str  # jsonschema's statement of the rule, values as JSON, e.g. '"x" is not one of [...]'
     rule: str  # the schema keyword that failed: "required", "enum", "type", "format", ...
 
     def __str__(self) -> str:
@@ -108,12 +109,23 @@ class SchemaValidator:
         found: list[Violation] = []
         for error in self.authority.iter_errors(instance):
             leaves = _leaf_errors(error)
-            found.extend(Violation(_location(e.absolute_path), e.message, str(e.validator)) for e in leaves)
+            found.extend(Violation(_location(e.absolute_path), _json_message(e), str(e.validator)) for e in leaves)
         unique = {(v.location, v.message): v for v in found}
         return sorted(unique.values(), key=lambda v: (v.location, v.message))
 
     def is_valid(self, instance: Any) -> bool:
         return self.fast_accepts(instance) or self.authority.is_valid(instance)
+
+
+def _json_message(error: jsonschema.ValidationError) -> str:
+    """jsonschema's message with the values in it (the instance, an enum or const) written as JSON."""
+    message = error.message
+    shown = repr(error.instance)
+    if message.startswith(shown):
+        message = json_text(error.instance) + message[len(shown) :]
+    if error.validator in ("enum", "const"):
+        message = message.replace(repr(error.validator_value), json_text(error.validator_value, limit=400))
+    return message
 
 
 def _leaf_errors(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:

@@ -87,9 +87,9 @@ def test_path_id_must_be_a_string(api: FakeAPI, make_client, sourced_id) -> None
 @pytest.mark.parametrize(
     ("sourced_id", "rule"),
     [
-        ("", "path.sourcedId: '' should be non-empty"),
-        (".", "path.sourcedId: '.' should not be valid under"),
-        ("..", "'..' should not be valid"),
+        ("", 'path.sourcedId: "" should be non-empty'),
+        (".", 'path.sourcedId: "." should not be valid under'),
+        ("..", '".." should not be valid'),
     ],
 )
 @pytest.mark.parametrize("method", ["put_result", "update_class"])
@@ -120,7 +120,7 @@ def test_a_mapping_is_always_checked_against_the_spec(api: FakeAPI, make_client)
 def test_strict_mode_checks_generated_models_too(api: FakeAPI, make_client) -> None:
     model = ResultInput.from_dict(result_input())
     model.score_status = "graded"  # type: ignore[assignment]  # what a caller can do at run time
-    with pytest.raises(RequestValidationError, match=r"result.scoreStatus: 'graded' is not one of"):
+    with pytest.raises(RequestValidationError, match=r'result.scoreStatus: "graded" is not one of'):
         make_client(strict=True).put_result(RESULT_ID, model)
     update = ClassUpdate(title=7)  # type: ignore[arg-type]
     with pytest.raises(RequestValidationError, match=r"class\.title: 7 is not of type 'string'"):
@@ -156,7 +156,7 @@ def test_a_result_read_back_with_plain_json_inside_is_refused_not_raised_raw(api
     body["scoreStatus"] = "graded"
     stored = Result.from_dict({**body, "scoreStatus": "exempt"})
     stored.score_status = "graded"  # type: ignore[assignment]
-    with pytest.raises(RequestValidationError, match=r"result\.scoreStatus: 'graded' is not one of"):
+    with pytest.raises(RequestValidationError, match=r'result\.scoreStatus: "graded" is not one of'):
         make_client().put_result(RESULT_ID, stored)
     assert _nothing_sent(api)
 
@@ -204,7 +204,7 @@ def test_a_2xx_body_breaking_the_spec_raises_a_validation_error_naming_operation
         assert f"'{concrete[-1]}' is a required property" in message
     else:
         assert location(concrete) in error.fields
-        assert "'not-a-documented-value' is not one of" in message
+        assert '"not-a-documented-value" is not one of' in message
     assert error.request_id == "req-9" and "(request id req-9)" in message
     assert error.body == body
 

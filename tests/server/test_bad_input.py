@@ -137,9 +137,9 @@ def test_schema_violation_is_422_naming_field_and_rule(
     [
         ({}, "(body): 'class' is a required property"),
         ([], "(body): [] is not of type 'object'"),
-        ({"class": None}, "class: None is not of type 'object'"),
-        ({"class": {"grades": ["K"]}}, "class.grades[0]: 'K' is not one of"),
-        ({"class": {"title": None}}, "class.title: None is not of type 'string'"),
+        ({"class": None}, "class: null is not of type 'object'"),
+        ({"class": {"grades": ["K"]}}, 'class.grades[0]: "K" is not one of'),
+        ({"class": {"title": None}}, "class.title: null is not of type 'string'"),
         ({"class": {"terms": [{}]}}, "class.terms[0]: 'sourcedId' is a required property"),
     ],
 )

@@ -71,7 +71,7 @@ def test_custom_seed_is_loaded(tmp_path: Path) -> None:
             "classes[0].course: 'course-nope' is not the sourcedId",
         ),
         (lambda s: s["classes"][0].update(terms=["term-x"]), "classes[0].terms[0]: 'term-x' is not the sourcedId"),
-        (lambda s: s["classes"][0].update(grades=["K"]), "classes[0]: not a valid Class: grades[0]: 'K' is not one of"),
+        (lambda s: s["classes"][0].update(grades=["K"]), 'classes[0]: not a valid Class: grades[0]: "K" is not one of'),
         (
             lambda s: s["classes"][1].update(sourcedId="class-alg1-p1"),
             "classes[1].sourcedId: 'class-alg1-p1' appears twice",

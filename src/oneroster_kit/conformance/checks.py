@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CHECKS", "SCHEMATHESIS_CHECKS", "Check", "rule_of"]
+__all__ = ["CHECKS", "SCHEMATHESIS_CHECKS", "Check", "rule_of", "selectable"]
 
 
 @dataclass(frozen=True)
 class Check:
     name: str
     rule: str  # the rule of openapi.yaml the check enforces, in one sentence
+    # Why `--check NAME` cannot select it (it can never fail against this spec), or None when it can.
+    not_selectable: str | None = None
 
 
 _ALL = [
@@ -35,11 +37,25 @@ _ALL = [
         "ignored_auth",
         "Both operations require a valid bearer token (schemathesis 4.32 applies this check to apiKey/http "
         "schemes only, so for this OAuth2 spec the auth_* checks below do the work).",
+        not_selectable="schemathesis 4.32 applies it to apiKey/http schemes only and this spec uses OAuth2; "
+        "select auth_missing_token, auth_malformed_token, auth_expired_token or auth_scope instead",
     ),
-    Check("use_after_free", "A deleted resource is not served again."),
+    Check(
+        "use_after_free",
+        "A deleted resource is not served again.",
+        not_selectable="the spec has no DELETE operation, so nothing can be used after deletion",
+    ),
     Check("ensure_resource_availability", "A created resource can be used right away."),
-    Check("max_response_time", "Responses arrive within the configured time."),
-    Check("schemathesis_error", "The suite could generate and send the requests (no internal error)."),
+    Check(
+        "max_response_time",
+        "Responses arrive within the configured time.",
+        not_selectable="the suite configures no response-time limit (the spec states none)",
+    ),
+    Check(
+        "schemathesis_error",
+        "The suite could generate and send the requests (no internal error).",
+        not_selectable="it reports a problem of the run itself, not a check; select schemathesis to run that part",
+    ),
     # semantic checks of this suite
     Check(
         "result_echo",
@@ -108,14 +124,19 @@ _ALL = [
     Check("auth_malformed_token", "A request with a malformed or unknown bearer token answers 401 with an imsx body."),
     Check("auth_expired_token", "A request with an expired bearer token answers 401 with an imsx body."),
     Check("auth_scope", "A token without the operation's scope answers 403 (forbidden) with an imsx body."),
-    Check("suite_error", "The suite itself could run this check (connection and protocol errors land here)."),
+    Check(
+        "suite_error",
+        "The suite itself could run this check (connection and protocol errors land here).",
+        not_selectable="it reports a problem of the run itself (connection or protocol errors), not a check",
+    ),
 ]
 
 CHECKS: dict[str, Check] = {check.name: check for check in _ALL}
 SCHEMATHESIS_CHECKS = frozenset(
     name
-    for name in CHECKS
-    if not name.startswith(
+    for name, check in CHECKS.items()
+    if check.not_selectable is None
+    and not name.startswith(
         ("result_", "class_", "date_", "body_", "auth_", "suite_", "value_", "id_", "enum_", "write_")
     )
 )
@@ -126,3 +147,8 @@ CHECKS["schemathesis"] = Check("schemathesis", "All schemathesis checks over gen
 def rule_of(name: str) -> str:
     check = CHECKS.get(name)
     return check.rule if check is not None else "(no rule recorded for this check)"
+
+
+def selectable() -> list[str]:
+    """The names `--check` accepts: every check that can fail against this spec, and `schemathesis`."""
+    return sorted(name for name, check in CHECKS.items() if check.not_selectable is None)

@@ -57,6 +57,9 @@ class Options:
     run_id: str = ""
     checks: tuple[str, ...] = ()  # restrict to these checks (named in reports); empty = all
     pytest_args: tuple[str, ...] = ()
+    verbose: bool = False  # pytest's tracebacks on the console
+    fuzz_result_ids: bool = False  # remote target: result ids may carry fuzzed characters
+    allow_new_class_fields: bool = False  # remote target: class fields absent before may be added
 
     @property
     def fuzz_examples(self) -> int:
@@ -120,6 +123,24 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="NAME",
         help="run only this check (repeatable; names as in the report, e.g. result_echo, schemathesis)",
+    )
+    run.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show pytest's tracebacks for failures on the console (the reports have the details either way)",
+    )
+    run.add_argument(
+        "--fuzz-result-ids",
+        action="store_true",
+        help="on a remote target, also write results under fuzzed ids (control characters, odd unicode) after "
+        "the run's prefix; by default only the embedded server gets those",
+    )
+    run.add_argument(
+        "--allow-new-class-fields",
+        action="store_true",
+        help="on a remote target, also send class fields the class does not have (a PUT cannot remove them, so "
+        "the run leaves them behind); by default classes are left exactly as found",
     )
     run.add_argument("--pytest-arg", action="append", default=None, metavar="ARG", help=argparse.SUPPRESS)
     return parser
@@ -194,12 +215,16 @@ def parse_options(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
             "(or none of them to check the embedded reference server)"
         )
 
-    from oneroster_kit.conformance.checks import CHECKS
+    from oneroster_kit.conformance.checks import CHECKS, selectable
 
     checks = tuple(args.check or ())
     unknown = [name for name in checks if name not in CHECKS]
     if unknown:
-        raise UsageError(f"unknown check {', '.join(unknown)}; known: {', '.join(sorted(CHECKS))}")
+        raise UsageError(f"unknown check {', '.join(unknown)}; known: {', '.join(selectable())}")
+    for name in checks:
+        reason = CHECKS[name].not_selectable
+        if reason is not None:
+            raise UsageError(f"--check {name} does not apply here: {reason}")
 
     # Every run has a seed (printed in the reports) so any run can be repeated exactly; an explicit
     # seed also fixes the run id, so the repeated run sends the very same requests.
@@ -220,4 +245,7 @@ def parse_options(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
         run_id=run_id,
         checks=checks,
         pytest_args=tuple(args.pytest_arg or ()),
+        verbose=args.verbose,
+        fuzz_result_ids=args.fuzz_result_ids,
+        allow_new_class_fields=args.allow_new_class_fields,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ class FailureRecord:
     curl: str | None = None
     test: str = ""
     code: str | None = None  # schemathesis failure code (e.g. ST108)
+    input_minimized: bool = False  # input is a smaller body than the case's that fails the same way
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -72,6 +74,10 @@ class CheckFailed(AssertionError):
         )
 
 
+# Given one failure of a case: a smaller body that fails the same way and its curl, or None.
+Reducer = Callable[[BaseException], tuple[Any, str] | None]
+
+
 @dataclass
 class _Attached:
     """What the schemathesis test attaches to a FailureGroup: the case it failed on."""
@@ -80,6 +86,7 @@ class _Attached:
     body: Any
     curl: str
     extra: dict[str, Any] = field(default_factory=dict)
+    reduce: Reducer | None = None
 
 
 ATTACHED = "_conformance_case"
@@ -100,9 +107,12 @@ def jsonable(value: Any) -> Any:
     return repr(value)
 
 
-def attach(exc: BaseExceptionGroup[Any], operation: str, body: Any, curl: str) -> None:
-    """Tag each failure of a schemathesis FailureGroup with its case (the group itself gets re-wrapped)."""
-    attached = _Attached(operation, jsonable(body), redact(curl))
+def attach(exc: BaseExceptionGroup[Any], operation: str, body: Any, curl: str, reduce: Reducer | None = None) -> None:
+    """Tag each failure of a schemathesis FailureGroup with its case (the group itself gets re-wrapped).
+
+    `reduce` is called once per failure that reaches the report (not for the examples hypothesis
+    tries while shrinking), to find the smallest body that still fails that way."""
+    attached = _Attached(operation, jsonable(body), redact(curl), reduce=reduce)
     for failure in exc.exceptions:
         setattr(failure, ATTACHED, attached)
 
@@ -135,16 +145,25 @@ def records_from_exception(exc: BaseException, test: str) -> list[FailureRecord]
             check = _failure_check(leaf)
             title = getattr(leaf, "title", type(leaf).__name__)
             message = getattr(leaf, "message", str(leaf))
+            body, curl, smaller = attached.body, attached.curl, None
+            if attached.reduce is not None:
+                try:
+                    smaller = attached.reduce(leaf)
+                except Exception:  # minimizing is best effort: the case's own body is still a valid report
+                    smaller = None
+            if smaller is not None:
+                body, curl = jsonable(smaller[0]), redact(smaller[1])
             records.append(
                 FailureRecord(
                     check=check,
                     operation=attached.operation,
                     rule=rule_of(check),
                     message=f"{title}: {message}".strip(),
-                    input=attached.body,
-                    curl=attached.curl,
+                    input=body,
+                    curl=curl,
                     test=test,
                     code=getattr(leaf, "code", None),
+                    input_minimized=smaller is not None,
                 )
             )
             continue

@@ -8,17 +8,19 @@ minimal input and a curl command that reproduces it (token redacted).
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from oneroster_kit.conformance.checks import CHECKS
-from oneroster_kit.conformance.options import Options
+from oneroster_kit.conformance.grouping import group_failures, shared_causes
+from oneroster_kit.conformance.options import Options, UsageError
 from oneroster_kit.conformance.session import Outcome
 from oneroster_kit.conformance.target import Target
 from oneroster_kit.spec import spec_sha256
 
-__all__ = ["result_document", "terminal_summary", "write_reports"]
+__all__ = ["check_report_dir", "result_document", "terminal_summary", "write_reports"]
 
 _LISTED = 50  # ids listed in the Markdown summary (all of them are in result.json)
 
@@ -55,6 +57,13 @@ def result_document(options: Options, target: Target, outcome: Outcome, exit_cod
     }
 
 
+def _inline(text: str) -> str:
+    """One line of Markdown text: control characters and backticks escaped (ids may be fuzzed)."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text).replace(
+        "`", "'"
+    )
+
+
 def _fence(text: str) -> str:
     return "```\n" + text.replace("```", "'''") + "\n```"
 
@@ -89,13 +98,31 @@ def markdown(document: dict[str, Any]) -> str:
             rule = CHECKS[name].rule if name in CHECKS else ""
             lines.append(f"| `{name}` | {count} | {rule} |")
         lines.append("")
-        lines += ["## Failures", ""]
-        for index, failure in enumerate(failures, 1):
+        groups = group_failures(failures)
+        lines += [
+            "## Failures",
+            "",
+            f"{len(failures)} failures in {len(groups)} groups (same check, same cause): each group shows one "
+            "failure in full and lists the others.",
+            "",
+        ]
+        for fragment, checks in shared_causes(groups):
             lines += [
-                f"### {index}. `{failure['check']}` on {failure['operation']}",
+                f"**Likely one root cause:** {len(checks)} checks fail with `{_inline(fragment)}` "
+                f"({', '.join(f'`{c}`' for c in checks)}).",
+                "",
+            ]
+        for index, group in enumerate(groups, 1):
+            failure = group.representative
+            count = len(group.failures)
+            lines += [
+                f"### {index}. `{group.check}`: {count} failure{'s' if count != 1 else ''} "
+                f"({', '.join(group.operations)})",
                 "",
                 f"- **Rule broken:** {failure['rule']}",
-                f"- **What happened:** {failure['message'].splitlines()[0] if failure['message'] else ''}",
+                f"- **Cause:** {_inline(group.cause)}",
+                f"- **What happened** (on {failure['operation']}): "
+                f"{_inline(failure['message'].splitlines()[0]) if failure['message'] else ''}",
             ]
             if failure.get("code"):
                 lines.append(f"- schemathesis code {failure['code']} (`st explain {failure['code']}`)")
@@ -103,9 +130,25 @@ def markdown(document: dict[str, Any]) -> str:
             if "\n" in detail:
                 lines += ["", _fence(detail[:3000])]
             if failure.get("input") is not None:
-                lines += ["", "Minimal failing input:", "", _fence(json.dumps(failure["input"], indent=2)[:3000])]
+                label = (
+                    "Minimal failing input (the smallest valid body that still fails this way, found by re-sending):"
+                    if failure.get("input_minimized")
+                    else "Minimal failing input:"
+                )
+                lines += ["", label, "", _fence(json.dumps(failure["input"], indent=2)[:3000])]
             if failure.get("curl"):
-                lines += ["", "Reproduce (token redacted):", "", _fence(failure["curl"][:4000])]
+                lines += ["", "Reproduce (token redacted):", "", _fence(failure["curl"][:6000])]
+            others = group.failures[1:]
+            if others:
+                lines += ["", f"The other {len(others)} of this group:", ""]
+                for other in others[:_LISTED]:
+                    shown = json.dumps(other.get("input"), ensure_ascii=True)
+                    shown = shown if len(shown) <= 160 else shown[:157] + "..."
+                    lines.append(
+                        f"- {other['operation']}: {_inline(other['message'].splitlines()[0][:160])}; input `{shown}`"
+                    )
+                if len(others) > _LISTED:
+                    lines.append(f"- … and {len(others) - _LISTED} more (all in result.json)")
             lines.append("")
     if document["skipped"]:
         lines += ["## Skipped checks", ""]
@@ -118,13 +161,30 @@ def markdown(document: dict[str, Any]) -> str:
         f"- {len(results)} results, every sourcedId starting with `{writes['result_prefix']}`"
         + (":" if results else "."),
     ]
-    lines += [f"  - `{r}`" for r in results[:_LISTED]]
+    lines += [f"  - `{_inline(r)}`" for r in results[:_LISTED]]
     if len(results) > _LISTED:
         lines.append(f"  - … and {len(results) - _LISTED} more (all listed in result.json)")
     lines.append(f"- classes updated: {', '.join(f'`{c}`' for c in writes['classes_updated']) or 'none'}")
     lines += [f"- {note}" for note in writes["class_restore"]]
     lines.append("")
     return "\n".join(lines)
+
+
+def check_report_dir(report_dir: Path) -> None:
+    """Before the run: the report directory can be created and written, else a UsageError (exit 2).
+
+    Found only afterwards, a thorough run's results would be lost to an "internal error".
+    """
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=report_dir):
+            pass
+    except FileExistsError:
+        raise UsageError(f"--report-dir {report_dir} exists and is not a directory; name a directory") from None
+    except NotADirectoryError:
+        raise UsageError(f"--report-dir {report_dir}: a part of that path is a file, not a directory") from None
+    except OSError as exc:
+        raise UsageError(f"--report-dir {report_dir} cannot be written ({exc.strerror or exc}); name another") from None
 
 
 def write_reports(report_dir: Path, document: dict[str, Any]) -> None:
@@ -142,8 +202,14 @@ def terminal_summary(document: dict[str, Any]) -> str:
         f"(profile {run['profile']}, seed {run['seed']}, {run['duration_s']} s, "
         f"{sum(run['test_cases'].values())} test cases)"
     ]
-    for failure in document["failures"]:
-        lines.append(f"  FAIL [{failure['check']}] {failure['operation']}: {failure['message'].splitlines()[0][:160]}")
+    groups = group_failures(document["failures"])
+    for group in groups:
+        count = len(group.failures)
+        lines.append(f"  FAIL [{group.check}] x{count} on {', '.join(group.operations)}: {group.cause[:160]}")
+    for fragment, checks in shared_causes(groups):
+        lines.append(
+            f"  likely one root cause: {len(checks)} checks fail with {fragment[:120]!r} ({', '.join(checks)})"
+        )
     results = document["writes"]["results"]
     lines.append(
         f"  wrote {len(results)} results under {document['writes']['result_prefix']}*; classes updated: "

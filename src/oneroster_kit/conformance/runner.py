@@ -10,7 +10,7 @@ import pytest
 
 from oneroster_kit.conformance.auth import StaticToken
 from oneroster_kit.conformance.options import Options, UsageError
-from oneroster_kit.conformance.report import result_document, terminal_summary, write_reports
+from oneroster_kit.conformance.report import check_report_dir, result_document, terminal_summary, write_reports
 from oneroster_kit.conformance.session import ConformancePlugin, activate
 from oneroster_kit.conformance.setup import prepared_target, restore_classes, suite_path
 from oneroster_kit.conformance.target import Target
@@ -21,6 +21,8 @@ __all__ = ["run"]
 def run(options: Options) -> int:
     """0 conforms, 1 a check failed; raises UsageError for set-up problems (exit 2)."""
     suite = suite_path()
+    if options.report_dir is not None:
+        check_report_dir(options.report_dir)
     with prepared_target(options) as target:
         plugin = ConformancePlugin(options, target)
         args = [
@@ -35,7 +37,8 @@ def run(options: Options) -> int:
             # an error under filterwarnings=error); the suite's messages do not need assertion rewriting.
             "--assert=plain",
             "-q",
-            "--tb=short",
+            # Failures are told by the terminal summary and the reports; pytest's tracebacks only with -v.
+            *(["--tb=short"] if options.verbose else ["--tb=no", "-rN"]),
             "-o",
             "console_output_style=classic",
         ]

@@ -8,16 +8,18 @@ failed tests. The current values of each given class are recorded so they can be
 from __future__ import annotations
 
 import contextlib
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 from oneroster_kit.conformance.auth import ClientCredentials, StaticToken, TokenError, TokenSource
 from oneroster_kit.conformance.compare import request_schema
 from oneroster_kit.conformance.options import Options, UsageError
-from oneroster_kit.conformance.target import Target
+from oneroster_kit.conformance.target import Exchange, Target
 from oneroster_kit.contract import operation
 
 __all__ = ["example_body", "prepared_target", "restore_classes", "suite_path"]
@@ -54,7 +56,8 @@ def _check(target: Target) -> None:
     except TokenError as exc:
         if exc.status in (400, 401, 403):
             raise UsageError(f"credentials rejected: {exc}; check --client-id/--client-secret/--token-url") from None
-        raise UsageError(f"cannot obtain a token: {exc}") from None
+        hint = plain_http_hint(target.token_url or "")
+        raise UsageError(f"cannot obtain a token: {exc}" + (f"; {hint}" if hint else "")) from None
     del token
     probe_id = target.result_id("preflight")
     body = example_body("putResult")
@@ -62,17 +65,16 @@ def _check(target: Target) -> None:
     try:
         exchange = target.put("putResult", probe_id, body)
     except httpx.HTTPError as exc:
-        raise UsageError(
-            f"cannot reach {target.base_url} ({type(exc).__name__}: {exc}); check --base-url and that the server runs"
-        ) from None
+        hint = plain_http_hint(target.base_url) or "check --base-url and that the server runs"
+        raise UsageError(f"cannot reach {target.base_url} ({type(exc).__name__}: {exc}); {hint}") from None
     _raise_for_auth(exchange.status, "putResult", target)
+    missing: list[tuple[str, Exchange]] = []
     for class_id in target.class_ids:
         exchange = target.put("updateClass", class_id, {"class": {}})
         _raise_for_auth(exchange.status, "updateClass", target)
         if exchange.status == 404:
-            raise UsageError(
-                f"class id {class_id!r} does not exist on {target.base_url} (404); pass ids of existing classes"
-            )
+            missing.append((class_id, exchange))
+            continue
         if exchange.status == 200 and isinstance(exchange.json, dict):
             target.class_snapshots[class_id] = exchange.json
         else:
@@ -80,6 +82,43 @@ def _check(target: Target) -> None:
                 f"class {class_id}: could not record its values before the run (answered {exchange.status}); "
                 "it is not restored"
             )
+    if missing:
+        _raise_for_missing_classes(target, missing)
+
+
+def _is_imsx(document: Any) -> bool:
+    return isinstance(document, dict) and "imsx_codeMajor" in document
+
+
+def _raise_for_missing_classes(target: Target, missing: list[tuple[str, Exchange]]) -> None:
+    """404 for a class: a wrong id, or (every class, and no imsx body) a base URL with a wrong path."""
+    if len(missing) == len(target.class_ids) and not any(_is_imsx(exchange.json) for _, exchange in missing):
+        raise UsageError(
+            f"every class id answered 404 without an imsx_StatusInfo body (e.g. PUT {missing[0][1].url}): "
+            f"the base URL {target.base_url} is probably wrong; give the server root under which "
+            f"{operation('updateClass').path} is served"
+        )
+    names = ", ".join(repr(class_id) for class_id, _ in missing)
+    raise UsageError(f"class id {names} does not exist on {target.base_url} (404); pass ids of existing classes")
+
+
+def plain_http_hint(url: str) -> str | None:
+    """For an https:// URL whose server answers plain HTTP on the same port: say so (else None)."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or parts.hostname is None:
+        return None
+    port = parts.port or 443
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=5) as sock:
+            sock.sendall(f"HEAD / HTTP/1.1\r\nHost: {parts.hostname}\r\nConnection: close\r\n\r\n".encode())
+            answer = sock.recv(16)
+    except OSError:
+        return None
+    if answer.startswith(b"HTTP/"):
+        return (
+            f"the server at {parts.hostname}:{port} seems to speak plain HTTP, not TLS: try http:// instead of https://"
+        )
+    return None
 
 
 def _raise_for_auth(status: int, operation_id: str, target: Target) -> None:
@@ -114,12 +153,17 @@ def restore_classes(target: Target) -> None:
             target.restore_notes.append(
                 f"class {class_id}: restore answered {exchange.status}: {exchange.response_text[:200]}"
             )
-        else:
+        elif target.allow_new_class_fields:
             unset = sorted(set(fields) - set(snapshot))
             note = f"class {class_id}: restored its values from before the run"
             if unset:
-                note += f" (fields absent before and not removable by a PUT: {', '.join(unset)})"
+                note += f" (--allow-new-class-fields: fields it lacked and a PUT cannot remove: {', '.join(unset)})"
             target.restore_notes.append(note)
+        else:
+            target.restore_notes.append(
+                f"class {class_id}: restored its values from before the run; no field it lacked was sent, "
+                "so it is as found except dateLastModified"
+            )
 
 
 @contextlib.contextmanager
@@ -133,6 +177,8 @@ def prepared_target(options: Options) -> Iterator[Target]:
             result_prefix=options.result_prefix,
             remote=True,
             token_url=options.token_url,
+            fuzz_result_ids=options.fuzz_result_ids,
+            allow_new_class_fields=options.allow_new_class_fields,
         )
         yield from _checked(target)
         return

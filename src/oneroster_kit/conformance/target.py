@@ -80,11 +80,15 @@ class Target:
     result_prefix: str
     remote: bool
     token_url: str | None = None
+    fuzz_result_ids: bool = False  # remote: result ids may carry fuzzed characters (--fuzz-result-ids)
+    allow_new_class_fields: bool = False  # remote: class fields absent before may be sent (--allow-new-class-fields)
     written_results: set[str] = field(default_factory=set)
     updated_classes: set[str] = field(default_factory=set)
     class_snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
     restore_notes: list[str] = field(default_factory=list)
     requests_sent: int = 0
+    # The exchanges of the current check example (`begin_case` starts one), for a reproduction of all of them.
+    history: list[Exchange] = field(default_factory=list, repr=False)
     _digest: Any = field(default_factory=hashlib.sha256, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _client: httpx.Client | None = field(default=None, repr=False)
@@ -133,7 +137,7 @@ class Target:
             sent_headers.update(self.auth_header())
             response = self.client.put(url, content=json.dumps(body).encode(), headers=sent_headers)
         self.note_write(operation_id, sourced_id, response.status_code)
-        return Exchange(
+        exchange = Exchange(
             operation_id,
             "PUT",
             url,
@@ -143,6 +147,22 @@ class Target:
             dict(response.headers),
             response.text,
         )
+        with self._lock:
+            self.history.append(exchange)
+        return exchange
+
+    def begin_case(self) -> None:
+        """A check example starts: forget the exchanges of the one before."""
+        with self._lock:
+            self.history.clear()
+
+    def exchanges_until(self, exchange: Exchange) -> list[Exchange]:
+        """The current example's exchanges up to and including `exchange` (just it when not recorded)."""
+        with self._lock:
+            for index in range(len(self.history) - 1, -1, -1):
+                if self.history[index] is exchange:
+                    return self.history[: index + 1]
+        return [exchange]
 
     def record_request(self, method: str, path: str, body: Any) -> None:
         """Fold a request the suite sent (no host, no token) into the run's fingerprint."""
@@ -167,3 +187,22 @@ class Target:
     def result_id(self, name: str) -> str:
         """A result sourcedId under this run's prefix."""
         return self.result_prefix + name
+
+    def fuzzed_result_id(self, generated: str) -> str:
+        """The id a fuzzed result case writes to: the generated text after the prefix on the embedded server
+        (or with --fuzz-result-ids); on a remote server a printable stand-in derived from it (`fz-<hex>`),
+        so that nothing odd is left on a server that has no DELETE."""
+        if not self.remote or self.fuzz_result_ids:
+            return self.result_id("fz-" + generated)
+        digest = hashlib.sha256(generated.encode("utf-8", errors="surrogatepass")).hexdigest()[:12]
+        return self.result_id(f"fz-{digest}")
+
+    def class_update(self, class_id: str, body: Any) -> Any:
+        """A class update body this run may send: on a remote server (unless --allow-new-class-fields) only
+        the fields the class had before the run, since a PUT can set a field but never remove it again."""
+        if not self.remote or self.allow_new_class_fields:
+            return body
+        if not isinstance(body, dict) or not isinstance(body.get("class"), dict):
+            return body
+        had = self.class_snapshots.get(class_id, {})
+        return {**body, "class": {name: value for name, value in body["class"].items() if name in had}}

@@ -30,10 +30,22 @@ DEFAULT_CLIENT_ID = "oneroster-local"
 DEFAULT_CLIENT_SECRET = "oneroster-local-secret"  # for local use only; set your own anywhere else
 
 
+def _faults_help() -> str:
+    """One line per fault: its name and what it breaks (the first line of its docstring)."""
+    lines = ["faults (--fault NAME): each breaks one rule of openapi.yaml"]
+    width = max((len(name) for name in FAULTS), default=0)
+    for name in sorted(FAULTS):
+        what = (FAULTS[name].__doc__ or "").strip().splitlines()
+        lines.append(f"  {name.ljust(width)}  {what[0] if what else '(undescribed)'}")
+    return "\n".join(lines)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="oneroster-reference-server",
         description="Reference server for the two OneRoster write operations of openapi.yaml.",
+        epilog=_faults_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (0 = a free port; default 8000)")
@@ -55,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME",
-        help="start with a named fault (repeatable); known: " + (", ".join(sorted(FAULTS)) or "none"),
+        help="start with a named fault, to prove a checker catches it (repeatable; each is described below)",
     )
     parser.add_argument("--fsync", action="store_true", help="synchronous=FULL: survive power loss, not only crashes")
     return parser

@@ -16,6 +16,7 @@ import re
 import sys
 import time
 import traceback
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,6 +70,17 @@ def _path_regex(template: str) -> re.Pattern[bytes]:
     return re.compile(regex.encode("ascii"))
 
 
+_CLIENT_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+
+
+def _request_id(scope: Scope) -> str:
+    """The caller's `x-request-id` when it is a plain token (so logs on both sides match), else a new one."""
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id" and _CLIENT_REQUEST_ID.fullmatch(value):
+            return str(value.decode("ascii"))
+    return uuid.uuid4().hex
+
+
 def _shorten(text: str) -> str:
     return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
 
@@ -103,27 +115,32 @@ class ReferenceApp:
             return
         started = time.perf_counter()
         status = 0
+        request_id = _request_id(scope)
 
         async def send_capturing(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                # Every answer names its request (the SDK's `request_id`), as TimeBack's gateway does.
+                message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", request_id.encode())]}
             await send(message)
 
         request = Request(scope, receive)
         try:
             response = await self._dispatch(request)
         except ClientDisconnect:
-            self._log_line(scope, 499, started)  # nginx's code for "client closed the request"
+            self._log_line(scope, 499, started, request_id)  # nginx's code for "client closed the request"
             return
         except Exception:
             self.unhandled += 1
-            self._log.write(f"UNHANDLED {scope['method']} {scope['path']!r}\n{traceback.format_exc()}")
+            self._log.write(
+                f"UNHANDLED {scope['method']} {scope['path']!r} request {request_id}\n{traceback.format_exc()}"
+            )
             response = imsx_response(500, "Internal server error.")
         await response(scope, receive, send_capturing)
-        self._log_line(scope, status, started)
+        self._log_line(scope, status, started, request_id)
 
-    def _log_line(self, scope: Scope, status: int, started: float) -> None:
+    def _log_line(self, scope: Scope, status: int, started: float, request_id: str) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
         raw = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
         path = raw.decode("ascii", "backslashreplace")
@@ -133,7 +150,8 @@ class ReferenceApp:
         client = scope.get("client") or ("-", 0)
         number = next(self._counter)
         self._log.write(
-            f"{stamp} #{number} {client[0]}:{client[1]} {scope['method']} {path} {status} {elapsed_ms:.2f}ms\n"
+            f"{stamp} #{number} {client[0]}:{client[1]} {scope['method']} {path} {status} {elapsed_ms:.2f}ms "
+            f"request_id={request_id}\n"
         )
 
     @staticmethod

@@ -79,6 +79,10 @@ def _race(probe: Probe, operation_id: str, sourced_id: str, bodies: list[dict[st
 
 def _check(probe: Probe, operation_id: str, sourced_id: str, round_index: int) -> None:
     base = probe_body(operation_id)
+    if operation_id == "updateClass":
+        base = probe.class_update(sourced_id, base)
+        if not base["class"]:
+            return  # a remote class without any of these fields: nothing this run may send
     bodies = [
         probe.valid(operation_id, _writer_body(operation_id, base, writer + round_index * WRITERS, sourced_id))
         for writer in range(WRITERS)

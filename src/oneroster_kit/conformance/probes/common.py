@@ -8,6 +8,7 @@ as the input and its curl reproduction. Each request is one test case of the rep
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ class Probe:
     target: Target
     problems: list[str] = field(default_factory=list)
     first_failure: Exchange | None = None
+    first_context: list[Exchange] = field(default_factory=list)
     sent: int = 0
 
     def fresh_result_id(self, what: str) -> str:
@@ -48,9 +50,16 @@ class Probe:
         return body
 
     def put(self, operation_id: str, sourced_id: str, body: Any, **kwargs: Any) -> Exchange:
+        """One request, one test case (its reproduction is its own curl, or the `before` of a problem)."""
+        self.target.begin_case()
         exchange = self.target.put(operation_id, sourced_id, body, **kwargs)
         self.count(1)
         return exchange
+
+    def class_update(self, class_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A valid class update this run may send (on a remote target only fields the class had)."""
+        allowed: dict[str, Any] = self.target.class_update(class_id, body)
+        return allowed
 
     def count(self, cases: int) -> None:
         self.sent += cases
@@ -58,10 +67,12 @@ class Probe:
         if plugin is not None:
             plugin.outcome.count_case(self.check, cases)
 
-    def problem(self, exchange: Exchange | None, text: str) -> None:
+    def problem(self, exchange: Exchange | None, text: str, before: Sequence[Exchange] = ()) -> None:
+        """A way the target broke the rule; `before`: the earlier requests that reproducing it needs."""
         self.problems.append(text)
         if self.first_failure is None and exchange is not None:
             self.first_failure = exchange
+            self.first_context = list(before)
 
     def stored(self, exchange: Exchange, what: str) -> dict[str, Any] | None:
         """The object a successful write answers (`result`, or the class), else a problem and None."""
@@ -98,12 +109,16 @@ class Probe:
         more = len(self.problems) - len(shown)
         message = "; ".join(shown) + (f"; and {more} more" if more else "")
         exchange = self.first_failure
+        curl = exchange.curl if exchange is not None else None
+        if exchange is not None and self.first_context:
+            chain = [*self.first_context, exchange]
+            curl = "\n".join(f"# request {n} of {len(chain)}\n{e.curl}" for n, e in enumerate(chain, 1))
         raise CheckFailed(
             self.check,
             exchange.operation_id if exchange is not None else "(probe)",
             message + (f" [first failing request: {exchange.describe()}]" if exchange is not None else ""),
             input=exchange.request_body if exchange is not None else None,
-            curl=exchange.curl if exchange is not None else None,
+            curl=curl,
         )
 
 

@@ -17,7 +17,7 @@ from oneroster_kit.conformance.probes.common import Probe
 from oneroster_kit.conformance.probes.schema import full_body
 from oneroster_kit.conformance.references import reference_check_reason
 from oneroster_kit.conformance.setup import example_body
-from oneroster_kit.conformance.target import Target
+from oneroster_kit.conformance.target import Exchange, Target
 
 __all__ = ["class_look_alikes", "probe_id_distinct", "result_look_alikes"]
 
@@ -59,11 +59,14 @@ def probe_id_distinct(target: Target) -> None:
         group_index += 1
         ids = [target.result_id(f"id-{group_index}-{suffix}") for suffix in suffixes]
         # Each id written in turn, then each again: every answer names its own id and its own body.
+        written: list[Exchange] = []
         for round_name in ("first", "second"):
             for index, rid in enumerate(ids):
                 comment = f"{round_name} write of look-alike {index} ({what})"
                 body = probe.valid("putResult", {"result": {**base["result"], "sourcedId": rid, "comment": comment}})
                 exchange = probe.put("putResult", rid, body)
+                earlier = list(written)
+                written.append(exchange)
                 answered = probe.stored(exchange, f"{what}: PUT to {rid!a}")
                 if answered is None:
                     continue
@@ -73,9 +76,10 @@ def probe_id_distinct(target: Target) -> None:
                         exchange,
                         f"ids differing only by {what} are one record: the {round_name} PUT to {rid!a} answered "
                         f"sourcedId {answered.get('sourcedId')!a} (look-alikes written: {others!a})",
+                        before=earlier,
                     )
                 elif answered.get("comment") != comment:
-                    probe.problem(exchange, f"{what}: PUT to {rid!a} answered another write's comment")
+                    probe.problem(exchange, f"{what}: PUT to {rid!a} answered another write's comment", before=earlier)
     given = set(target.class_ids)
     for class_id in target.class_ids:
         exchange = probe.put("updateClass", class_id, {"class": {}})

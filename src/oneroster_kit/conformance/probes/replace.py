@@ -97,8 +97,10 @@ def probe_result_replace(target: Target) -> None:
         if left is not _ABSENT and not (left is None and _response_allows_null(inner)):
             before = get_at(full, path)
             kept = "kept its previous value" if json_equal(left, before) else "still answered"
-            probe.problem(second, f"{shown}: omitted in a PUT that replaces the result, but {kept} {left!r}")
+            probe.problem(
+                second, f"{shown}: omitted in a PUT that replaces the result, but {kept} {left!r}", before=[first]
+            )
         sent = {k: v for k, v in second_body["result"].items() if k not in server_set}
         for mismatch in echo_mismatches(request_schema("putResult"), sent, answered, "result"):
-            probe.problem(second, f"PUT without {shown}: {mismatch}")
+            probe.problem(second, f"PUT without {shown}: {mismatch}", before=[first])
     probe.finish()

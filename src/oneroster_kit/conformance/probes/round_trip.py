@@ -154,6 +154,10 @@ def _run(probe: Probe, operation_id: str, sourced_id: str) -> None:
     for label, body in cases(operation_id):
         if operation_id == "putResult":
             body = {member: {**body[member], "sourcedId": sourced_id}}
+        else:
+            body = probe.class_update(sourced_id, body)
+            if not body[member]:
+                continue  # a remote class without any of these fields: nothing this run may send
         probe.valid(operation_id, body)
         exchange = probe.put(operation_id, sourced_id, body)
         answered = probe.stored(exchange, label)

@@ -10,6 +10,7 @@ state). A case whose path parameter is deliberately invalid is left as generated
 
 from __future__ import annotations
 
+import copy
 import zlib
 from typing import Any
 from urllib.parse import unquote
@@ -24,9 +25,11 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.core.parameters import ParameterLocation
 
 from oneroster_kit.conformance.checks import SCHEMATHESIS_CHECKS
-from oneroster_kit.conformance.records import attach, jsonable
+from oneroster_kit.conformance.minimize import smallest_failing
+from oneroster_kit.conformance.records import Reducer, attach, jsonable
 from oneroster_kit.conformance.session import active, current_options, current_target
 from oneroster_kit.conformance.target import Target
+from oneroster_kit.contract import operation
 from oneroster_kit.spec import spec_path
 
 # `--check schemathesis` or the name of any schemathesis check selects this module.
@@ -74,9 +77,11 @@ def pin(case: Any, target: Target) -> None:
             return
         chosen = target.class_ids[zlib.crc32(generated.encode()) % len(target.class_ids)]
         case.path_parameters = {**(case.path_parameters or {}), "sourcedId": chosen}
+        if _mode(case, ParameterLocation.BODY) != GenerationMode.NEGATIVE:
+            case.body = target.class_update(chosen, case.body)  # remote: only fields the class already has
         return
     # Generated path values arrive percent-encoded; the body carries the decoded id.
-    pinned = target.result_id("fz-" + generated)
+    pinned = target.fuzzed_result_id(generated)
     case.path_parameters = {**(case.path_parameters or {}), "sourcedId": pinned}
     pinned = unquote(pinned)
     # A body sourcedId that is a non-empty string satisfies its schema (string, minLength 1), so it is
@@ -119,17 +124,55 @@ def _note_write(case: Any, target: Target, status: int) -> None:
         target.note_write(operation_id, unquote(str((case.path_parameters or {}).get("sourcedId", ""))), status)
 
 
+def _send_and_check(case: Any, target: Target) -> None:
+    response = case.call(base_url=target.base_url, session=_SESSION)
+    _note_write(case, target, response.status_code)
+    case.validate_response(response, transport_kwargs={"base_url": target.base_url, "session": _SESSION})
+
+
+def _reducer(case: Any, target: Target) -> Reducer | None:
+    """For a valid case with a JSON object body: find the smallest valid body failing the same way."""
+    components = case.meta.components.values() if case.meta is not None else ()
+    if any(info.mode == GenerationMode.NEGATIVE for info in components) or not isinstance(case.body, dict):
+        return None
+    original = copy.deepcopy(case.body)
+    is_valid = operation(case.operation.definition.raw["operationId"]).request_validator.is_valid
+
+    def reduce(failure: BaseException) -> tuple[Any, str] | None:
+        def still_fails(candidate: Any) -> bool:
+            case.body = candidate
+            try:
+                _send_and_check(case, target)
+            except FailureGroup as exc:
+                return any(
+                    type(found) is type(failure) and getattr(found, "title", None) == getattr(failure, "title", None)
+                    for found in exc.exceptions
+                )
+            except Exception:
+                return False
+            return False
+
+        try:
+            smallest = smallest_failing(original, still_fails, is_valid)
+            if smallest == original:
+                return None
+            case.body = smallest
+            return smallest, case.as_curl_command(base_url=target.base_url)
+        finally:
+            case.body = original
+
+    return reduce
+
+
 @schema.parametrize()
 def test_schemathesis(case: Any, conformance_target: Target) -> None:
     target = conformance_target
     _prepare(case, target)
     try:
-        response = case.call(base_url=target.base_url, session=_SESSION)
-        _note_write(case, target, response.status_code)
-        case.validate_response(response, transport_kwargs={"base_url": target.base_url, "session": _SESSION})
+        _send_and_check(case, target)
     except FailureGroup as exc:
         body = case.body if not isinstance(case.body, bytes) else repr(case.body)
-        attach(exc, _label(case), body, case.as_curl_command(base_url=target.base_url))
+        attach(exc, _label(case), body, case.as_curl_command(base_url=target.base_url), _reducer(case, target))
         raise
 
 
@@ -138,6 +181,9 @@ class _Workflow(schema.as_state_machine()):  # type: ignore[misc]
 
     def before_call(self, case: Any) -> None:
         _prepare(case, current_target())
+        # A stateful failure may depend on the steps before it: the reproduction shows them all.
+        steps: list[str] = self.__dict__.setdefault("_steps", [])
+        steps.append(case.as_curl_command(base_url=current_target().base_url))
 
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
         return {"base_url": current_target().base_url, "session": _SESSION}
@@ -149,7 +195,13 @@ class _Workflow(schema.as_state_machine()):  # type: ignore[misc]
             super().validate_response(response, case, additional_checks=additional_checks, **kwargs)
         except FailureGroup as exc:
             body = case.body if not isinstance(case.body, bytes) else repr(case.body)
-            attach(exc, _label(case) + " [stateful]", body, case.as_curl_command(base_url=target.base_url))
+            steps = self.__dict__.get("_steps") or [case.as_curl_command(base_url=target.base_url)]
+            curl = (
+                "\n".join(f"# step {n}\n{command}" for n, command in enumerate(steps, 1))
+                if len(steps) > 1
+                else steps[0]
+            )
+            attach(exc, _label(case) + " [stateful]", body, curl)
             raise
 
 

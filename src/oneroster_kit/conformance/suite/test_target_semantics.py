@@ -23,7 +23,7 @@ from oneroster_kit.conformance.compare import echo_mismatches, json_equal, parse
 from oneroster_kit.conformance.expiry import NEEDS_CREDENTIALS, ExpiringToken
 from oneroster_kit.conformance.records import CheckFailed
 from oneroster_kit.conformance.references import reference_check_reason
-from oneroster_kit.conformance.session import active, current_options
+from oneroster_kit.conformance.session import active, current_options, current_target
 from oneroster_kit.conformance.setup import example_body
 from oneroster_kit.conformance.target import Exchange, Target
 from oneroster_kit.contract import operation
@@ -59,18 +59,26 @@ def semantic(check: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 def counted(check: str) -> None:
+    """One example of a check starts (counted in the report; its requests are recorded from here)."""
+    current_target().begin_case()
     plugin = active()
     if plugin is not None:
         plugin.outcome.count_case(check)
 
 
 def fail(check: str, exchange: Exchange, message: str) -> CheckFailed:
+    """The failure of `exchange`; its reproduction replays every request of the example up to it."""
+    exchanges = current_target().exchanges_until(exchange)
+    if len(exchanges) > 1:
+        curl = "\n".join(f"# request {n} of {len(exchanges)}\n{e.curl}" for n, e in enumerate(exchanges, 1))
+    else:
+        curl = exchange.curl
     return CheckFailed(
         check,
         exchange.operation_id,
         f"{message} [{exchange.describe()}]",
         input=exchange.request_body,
-        curl=exchange.curl,
+        curl=curl,
     )
 
 
@@ -214,6 +222,7 @@ def test_class_merge(conformance_target: Target, first: dict[str, Any], second: 
     counted("class_merge")
     target = conformance_target
     class_id = target.class_ids[pick % len(target.class_ids)]
+    first, second = target.class_update(class_id, first), target.class_update(class_id, second)
     exchange = target.put("updateClass", class_id, first)
     before = expect_success("class_merge", exchange, (200,))
     problems = echo_mismatches(request_schema("updateClass"), first["class"], before, "class")
