@@ -75,7 +75,10 @@ def _assert_caught(fault: str, run: Run) -> None:
     for failure in run.result["failures"]:
         if failure["check"] in expected:
             assert failure["operation"] and failure["rule"] and failure["message"]
-            assert failure["curl"] and failure["curl"].startswith("curl "), failure
+            # One curl command, or several (`# request 1 of N` before each) when reproducing needs them all.
+            lines = (failure["curl"] or "").splitlines()
+            assert lines and all(line.startswith(("curl ", "# request ")) for line in lines), failure
+            assert lines[-1].startswith("curl "), failure
     summary = run.summary
     for name in expected:
         assert f"`{name}`" in summary
