@@ -85,6 +85,41 @@ _ALL = [
         "body_sourcedid_mismatch",
         "putResult with a body sourcedId that differs from the path answers 422 (invaliddata, imsx body).",
     ),
+    # deterministic probes (oneroster_kit.conformance.probes): the same requests on every run
+    Check(
+        "result_replace",
+        'putResult replaces the stored result (a PUT, "updates the result with this sourcedId"): after a PUT '
+        "with every member, a PUT that omits an optional member, nested or in metadata, answers without it.",
+    ),
+    Check(
+        "value_round_trip",
+        'Every value the request schemas allow comes back exactly as sent (Result: "every field that was sent, '
+        'equal"; no range, precision or length is imposed): doubles at full precision, integers beyond 2**53, '
+        "negative zero, extreme exponents, strings past 255/1,000/4,000/65,536 characters, non-BMP and combining "
+        "characters, date-times with offsets, fractions and leap days, null and empty values wherever allowed, "
+        "arrays in order and objects nested deep.",
+    ),
+    Check(
+        "id_distinct",
+        "A sourcedId is an exact string (path parameter `type: string`, no normalization): ids differing only by "
+        "letter case, NFC/NFD, a literal percent escape or trailing spaces are different records; each answer "
+        "carries its own path id, and a look-alike of a class id names no class (404).",
+    ),
+    Check(
+        "enum_closed",
+        "Every enum of the request schemas is closed: a value in other letter case, with surrounding spaces, as a "
+        "plural, or empty is outside the enum and answers 422 (invaliddata).",
+    ),
+    Check(
+        "body_wrapper_required",
+        'A request body must be wrapped (`{"result": ...}`, `{"class": ...}`, required by PutResultRequest '
+        "and PutClassRequest): the inner object alone answers 422, even though it is valid on its own.",
+    ),
+    Check(
+        "write_atomic",
+        "Each PUT is one whole write: concurrent PUTs of different bodies to one id each answer a whole write, and "
+        "the record ends equal to one of them, never a mix.",
+    ),
     Check("auth_missing_token", "A request without a bearer token answers 401 with an imsx body."),
     Check("auth_malformed_token", "A request with a malformed or unknown bearer token answers 401 with an imsx body."),
     Check("auth_expired_token", "A request with an expired bearer token answers 401 with an imsx body."),
@@ -100,7 +135,10 @@ CHECKS: dict[str, Check] = {check.name: check for check in _ALL}
 SCHEMATHESIS_CHECKS = frozenset(
     name
     for name, check in CHECKS.items()
-    if check.not_selectable is None and not name.startswith(("result_", "class_", "date_", "body_", "auth_", "suite_"))
+    if check.not_selectable is None
+    and not name.startswith(
+        ("result_", "class_", "date_", "body_", "auth_", "suite_", "value_", "id_", "enum_", "write_")
+    )
 )
 # A pseudo-name for --check: run the schemathesis test only.
 CHECKS["schemathesis"] = Check("schemathesis", "All schemathesis checks over generated requests.")

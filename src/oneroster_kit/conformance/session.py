@@ -60,6 +60,16 @@ class ConformancePlugin:
         self.target = target
         self.outcome = Outcome()
 
+    def pytest_ignore_collect(self, collection_path: Any, config: pytest.Config) -> bool | None:
+        """With `--check` naming no schemathesis check, the schemathesis module is not even collected
+        (building its cases costs about two seconds, which focused runs such as CI's fault tests skip)."""
+        from oneroster_kit.conformance.checks import SCHEMATHESIS_CHECKS
+
+        wanted = set(self.options.checks)
+        if wanted and not wanted & (SCHEMATHESIS_CHECKS | {"schemathesis"}):
+            return getattr(collection_path, "name", "") == "test_target_schemathesis.py" or None
+        return None
+
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         """`--check NAME`: keep only the tests of those checks."""
         if not self.options.checks:

@@ -12,14 +12,19 @@ enums and statuses it touches comes from `openapi.yaml`, so a fault stays a faul
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import struct
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from oneroster_kit.contract import operation, resolve
 from oneroster_kit.spec import load_spec
 
 __all__ = ["FAULTS", "UnknownFaultError", "apply_faults"]
@@ -384,6 +389,229 @@ def _auth_fault(refused: frozenset[int], only_known: bool, doc: str) -> Callable
     return wrap
 
 
+# -- defects the deterministic probes find (oneroster_kit.conformance.probes) ---------------------
+
+
+def _wrapper(operation_id: str) -> str:
+    """The member wrapping the operation's request body (`result`, `class`), from the spec."""
+    schema = resolve(load_spec()["components"], operation(operation_id).request_validator.schema)
+    return str(schema["required"][0])
+
+
+def _with_path_id(scope: Scope, sourced_id: str) -> Scope:
+    """`scope` addressed to another path id (raw and decoded path both rewritten)."""
+    raw = scope.get("raw_path") or scope.get("path", "").encode()
+    prefix = raw.rsplit(b"/", 1)[0]
+    raw_path = prefix + b"/" + quote(sourced_id, safe="").encode("ascii")
+    return {**scope, "raw_path": raw_path, "path": unquote(raw_path.decode("ascii"))}
+
+
+def _map_strings(value: Any, edit: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return edit(value)
+    if isinstance(value, dict):
+        return {key: _map_strings(item, edit) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(item, edit) for item in value]
+    return value
+
+
+async def _edit_request(call: Call, scope: Scope, body: bytes, edit: Callable[[str, dict[str, Any]], None]) -> Answer:
+    """Call the app with the wrapped object of a PUT edited in place by `edit(operation_id, inner)`."""
+    operation_id = _operation_of(scope)
+    document = _load(body)
+    if operation_id is not None and isinstance(document, dict):
+        inner = document.get(_wrapper(operation_id))
+        if isinstance(inner, dict):
+            edit(operation_id, inner)
+            body = json.dumps(document).encode()
+    return await call(scope, body)
+
+
+class _MergingResultPut:
+    """Result PUTs merge into the stored result: members the new PUT omits keep their old values."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, dict[str, Any]] = {}
+
+    async def __call__(self, call: Call, scope: Scope, body: bytes) -> Answer:
+        document = _load(body)
+        sourced_id = _path_id(scope)
+        if (
+            _operation_of(scope) != "putResult"
+            or not isinstance(document, dict)
+            or not isinstance(document.get("result"), dict)
+        ):
+            return await call(scope, body)
+        old = self.stored.get(sourced_id, {})
+        document["result"] = {**old, **document["result"]}
+        answer = await call(scope, json.dumps(document).encode())
+        if _ok(answer) and (found := _result_of(answer)) is not None:
+            self.stored[sourced_id] = {k: v for k, v in found[1].items() if k not in ("sourcedId", "dateLastModified")}
+        return answer
+
+
+async def strings_cut_255(call: Call, scope: Scope, body: bytes) -> Answer:
+    """Every string of a PUT is stored cut to 255 characters (a VARCHAR(255) column that truncates)."""
+
+    def edit(operation_id: str, inner: dict[str, Any]) -> None:
+        for key, value in list(inner.items()):
+            inner[key] = _map_strings(value, lambda text: text[:255])
+
+    return await _edit_request(call, scope, body, edit)
+
+
+class _FoldedIds:
+    """Ids equal under `key` are one record: a PUT goes to the first spelling seen (as a database
+    with a case-insensitive or normalizing collation would store it), and answers that record."""
+
+    def __init__(self, key: Callable[[str], str]) -> None:
+        self.key = key
+        self.first: dict[tuple[str, str], str] = {}
+
+    async def __call__(self, call: Call, scope: Scope, body: bytes) -> Answer:
+        operation_id = _operation_of(scope)
+        if operation_id is None:
+            return await call(scope, body)
+        sourced_id = _path_id(scope)
+        folded = (operation_id, self.key(sourced_id))
+        stored_as = self.first.get(folded, sourced_id)
+        if stored_as != sourced_id:
+            scope = _with_path_id(scope, stored_as)
+            document = _load(body)
+            inner = document.get(_wrapper(operation_id)) if isinstance(document, dict) else None
+            if isinstance(inner, dict) and inner.get("sourcedId") == sourced_id:
+                inner["sourcedId"] = stored_as
+                body = json.dumps(document).encode()
+        answer = await call(scope, body)
+        if _ok(answer):
+            self.first.setdefault(folded, stored_as)
+        return answer
+
+
+def _normalized(sourced_id: str) -> str:
+    return unicodedata.normalize("NFC", unquote(sourced_id)).rstrip(" ")
+
+
+async def enum_case_insensitive(call: Call, scope: Scope, body: bytes) -> Answer:
+    """Enum values of a request are matched ignoring letter case ('FULLY GRADED' is stored as 'fully graded')."""
+    operation_id = _operation_of(scope)
+    document = _load(body)
+    if operation_id is None or not isinstance(document, dict):
+        return await call(scope, body)
+    components = load_spec()["components"]
+
+    def fix(node: Any, value: Any) -> Any:
+        node = resolve(components, node)
+        if not isinstance(node, dict):
+            return value
+        for keyword in ("oneOf", "anyOf"):
+            for branch in node.get(keyword, []):
+                value = fix(branch, value)
+        if isinstance(value, str) and isinstance(node.get("enum"), list) and value not in node["enum"]:
+            return next((v for v in node["enum"] if isinstance(v, str) and v.casefold() == value.casefold()), value)
+        if isinstance(value, dict) and "properties" in node:
+            return {k: fix(node["properties"][k], v) if k in node["properties"] else v for k, v in value.items()}
+        if isinstance(value, list) and "items" in node:
+            return [fix(node["items"], item) for item in value]
+        return value
+
+    fixed = fix(operation(operation_id).request_validator.schema, document)
+    return await call(scope, json.dumps(fixed).encode())
+
+
+class _FieldByFieldWrite:
+    """A PUT is written one member at a time (one UPDATE per column, no transaction), so concurrent
+    PUTs to one id interleave and leave a document that is none of the writes."""
+
+    STEP_SECONDS = 0.002
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    async def __call__(self, call: Call, scope: Scope, body: bytes) -> Answer:
+        operation_id = _operation_of(scope)
+        document = _load(body)
+        inner = document.get(_wrapper(operation_id)) if operation_id and isinstance(document, dict) else None
+        if operation_id is None or not isinstance(inner, dict) or not inner:
+            return await call(scope, body)
+        if operation_id == "putResult":
+            row = self.rows.setdefault(_path_id(scope), {})
+            for key, value in inner.items():
+                row[key] = value
+                await asyncio.sleep(self.STEP_SECONDS)
+            return await call(scope, json.dumps({"result": {key: row[key] for key in inner}}).encode())
+        answer = Answer(500, [], b"")
+        for key, value in inner.items():
+            answer = await call(scope, json.dumps({"class": {key: value}}).encode())
+            if not _ok(answer):
+                return answer
+            await asyncio.sleep(self.STEP_SECONDS)
+        return answer
+
+
+async def score_float32(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A result's `score` is stored in single precision (a REAL/float4 column): 0.1 comes back 0.10000000149011612."""
+
+    def edit(operation_id: str, inner: dict[str, Any]) -> None:
+        score = inner.get("score")
+        if operation_id == "putResult" and isinstance(score, int | float) and not isinstance(score, bool):
+            # Beyond float32 such a column would refuse the value; it is left alone to stay one defect.
+            with contextlib.suppress(OverflowError):
+                inner["score"] = struct.unpack("<f", struct.pack("<f", score))[0]
+
+    return await _edit_request(call, scope, body, edit)
+
+
+def _flatten(value: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, item in value.items():
+        if isinstance(item, dict):
+            flat.update(_flatten(item, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = item
+    return flat
+
+
+async def metadata_flattened(call: Call, scope: Scope, body: bytes) -> Answer:
+    """Nested objects in `metadata` are stored flattened to dotted keys ({"a": {"b": 1}} -> {"a.b": 1})."""
+
+    def edit(operation_id: str, inner: dict[str, Any]) -> None:
+        if isinstance(inner.get("metadata"), dict):
+            inner["metadata"] = _flatten(inner["metadata"])
+
+    return await _edit_request(call, scope, body, edit)
+
+
+async def metadata_null_as_empty(call: Call, scope: Scope, body: bytes) -> Answer:
+    """`metadata: null` is stored as `{}` (a NOT NULL jsonb column defaulting to an empty object)."""
+
+    def edit(operation_id: str, inner: dict[str, Any]) -> None:
+        if "metadata" in inner and inner["metadata"] is None:
+            inner["metadata"] = {}
+
+    return await _edit_request(call, scope, body, edit)
+
+
+async def unwrapped_body_accepted(call: Call, scope: Scope, body: bytes) -> Answer:
+    """A body sent without its wrapper (`{"result": ...}`, `{"class": ...}`) is wrapped and accepted."""
+    operation_id = _operation_of(scope)
+    document = _load(body)
+    if operation_id is not None and isinstance(document, dict) and document and _wrapper(operation_id) not in document:
+        body = json.dumps({_wrapper(operation_id): document}).encode()
+    return await call(scope, body)
+
+
+def _stateful(make: Callable[[], Rewrite], doc: str) -> Callable[[ASGIApp], ASGIApp]:
+    """A fault whose rewrite keeps state: a fresh instance per wrapped app."""
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        return _Fault(app, make())
+
+    wrap.__doc__ = doc
+    return wrap
+
+
 FAULTS: dict[str, Callable[[ASGIApp], ASGIApp]] = {
     "missing_required_field": _factory(missing_required_field),
     "enum_returned": _factory(enum_returned),
@@ -406,6 +634,21 @@ FAULTS: dict[str, Callable[[ASGIApp], ASGIApp]] = {
     "stale_date_last_modified": _factory(stale_date_last_modified),
     "sourcedid_mismatch_accepted": _factory(sourcedid_mismatch_accepted),
     "server_error": _factory(server_error),
+    "result_put_merges": _stateful(_MergingResultPut, _MergingResultPut.__doc__ or ""),
+    "strings_cut_255": _factory(strings_cut_255),
+    "id_case_folded": _stateful(
+        lambda: _FoldedIds(str.casefold), "Ids differing only by letter case are one record (case-insensitive ids)."
+    ),
+    "id_normalized": _stateful(
+        lambda: _FoldedIds(_normalized),
+        "Ids equal after NFC normalization, percent-decoding and stripping trailing spaces are one record.",
+    ),
+    "enum_case_insensitive": _factory(enum_case_insensitive),
+    "non_atomic_write": _stateful(_FieldByFieldWrite, _FieldByFieldWrite.__doc__ or ""),
+    "score_float32": _factory(score_float32),
+    "metadata_flattened": _factory(metadata_flattened),
+    "metadata_null_as_empty": _factory(metadata_null_as_empty),
+    "unwrapped_body_accepted": _factory(unwrapped_body_accepted),
 }
 
 

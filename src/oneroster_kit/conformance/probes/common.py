@@ -1,0 +1,127 @@
+"""What every probe shares: sending a request as a counted case, and turning problems into a failure.
+
+A probe sends fixed requests derived from the spec and collects every way the answers break a
+rule; `Probe.finish` raises one `CheckFailed` naming the check, with the first failing request
+as the input and its curl reproduction. Each request is one test case of the report.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from oneroster_kit.conformance.compare import echo_mismatches, request_schema
+from oneroster_kit.conformance.probes.schema import request_violations, wrapper_member
+from oneroster_kit.conformance.records import CheckFailed
+from oneroster_kit.conformance.session import active
+from oneroster_kit.conformance.target import Exchange, Target
+
+__all__ = ["MAX_PROBLEMS", "Probe", "ProbeError"]
+
+MAX_PROBLEMS = 12  # problems spelled out in one failure message (the count says how many more)
+_ids = itertools.count(1)
+
+
+class ProbeError(RuntimeError):
+    """A probe built a body the spec refuses: a bug of the suite, not of the target."""
+
+
+@dataclass
+class Probe:
+    """One run of one named check against the target."""
+
+    check: str
+    target: Target
+    problems: list[str] = field(default_factory=list)
+    first_failure: Exchange | None = None
+    first_context: list[Exchange] = field(default_factory=list)
+    sent: int = 0
+
+    def fresh_result_id(self, what: str) -> str:
+        return self.target.result_id(f"{self.check}-{what}-{next(_ids)}")
+
+    def valid(self, operation_id: str, body: Any) -> Any:
+        """`body`, after making sure the spec accepts it (a probe must only send what it means)."""
+        problems = request_violations(operation_id, body)
+        if problems:
+            raise ProbeError(f"{self.check}: the probe built an invalid {operation_id} body: {'; '.join(problems)}")
+        return body
+
+    def put(self, operation_id: str, sourced_id: str, body: Any, **kwargs: Any) -> Exchange:
+        """One request, one test case (its reproduction is its own curl, or the `before` of a problem)."""
+        self.target.begin_case()
+        exchange = self.target.put(operation_id, sourced_id, body, **kwargs)
+        self.count(1)
+        return exchange
+
+    def class_update(self, class_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A valid class update this run may send (on a remote target only fields the class had)."""
+        allowed: dict[str, Any] = self.target.class_update(class_id, body)
+        return allowed
+
+    def count(self, cases: int) -> None:
+        self.sent += cases
+        plugin = active()
+        if plugin is not None:
+            plugin.outcome.count_case(self.check, cases)
+
+    def problem(self, exchange: Exchange | None, text: str, before: Sequence[Exchange] = ()) -> None:
+        """A way the target broke the rule; `before`: the earlier requests that reproducing it needs."""
+        self.problems.append(text)
+        if self.first_failure is None and exchange is not None:
+            self.first_failure = exchange
+            self.first_context = list(before)
+
+    def stored(self, exchange: Exchange, what: str) -> dict[str, Any] | None:
+        """The object a successful write answers (`result`, or the class), else a problem and None."""
+        if exchange.status not in (200, 201):
+            self.problem(exchange, f"{what}: a valid request was answered {exchange.status}: {_brief(exchange)}")
+            return None
+        document = exchange.json
+        if exchange.operation_id == "putResult":
+            document = document.get("result") if isinstance(document, dict) else None
+        if not isinstance(document, dict):
+            self.problem(exchange, f"{what}: the answer holds no {wrapper_member(exchange.operation_id)} object")
+            return None
+        return document
+
+    def echo(self, exchange: Exchange, what: str, sent: dict[str, Any], got: dict[str, Any]) -> bool:
+        """Every member sent comes back equal (numbers exactly, date-times as instants)."""
+        member = wrapper_member(exchange.operation_id)
+        mismatches = echo_mismatches(request_schema(exchange.operation_id), sent, got, member)
+        for mismatch in mismatches:
+            self.problem(exchange, f"{what}: {mismatch}")
+        return not mismatches
+
+    def refused(self, exchange: Exchange, what: str) -> None:
+        """The request breaks the request schema: the spec's answer is 422 (invaliddata)."""
+        if exchange.status != 422:
+            self.problem(
+                exchange, f"{what}: answered {exchange.status}, expected 422 (invaliddata): {_brief(exchange)}"
+            )
+
+    def finish(self) -> None:
+        if not self.problems:
+            return
+        shown = self.problems[:MAX_PROBLEMS]
+        more = len(self.problems) - len(shown)
+        message = "; ".join(shown) + (f"; and {more} more" if more else "")
+        exchange = self.first_failure
+        curl = exchange.curl if exchange is not None else None
+        if exchange is not None and self.first_context:
+            chain = [*self.first_context, exchange]
+            curl = "\n".join(f"# request {n} of {len(chain)}\n{e.curl}" for n, e in enumerate(chain, 1))
+        raise CheckFailed(
+            self.check,
+            exchange.operation_id if exchange is not None else "(probe)",
+            message + (f" [first failing request: {exchange.describe()}]" if exchange is not None else ""),
+            input=exchange.request_body if exchange is not None else None,
+            curl=curl,
+        )
+
+
+def _brief(exchange: Exchange) -> str:
+    text = exchange.response_text
+    return text if len(text) <= 300 else text[:300] + "..."

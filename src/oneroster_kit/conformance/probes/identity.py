@@ -1,0 +1,99 @@
+"""`id_distinct`: ids are compared as exact strings, and each answer carries its own path id.
+
+The path parameter's schema is a plain string (ResultSourcedId, ClassSourcedId: `type: string`,
+no pattern, no normalization), so ids that differ only by letter case, by unicode
+normalization (NFC vs NFD), by a percent sign that is part of the id, or by trailing spaces
+are different records. Without a read operation the probe sees this through the answers: a
+result PUT answers `result.sourcedId` equal to its own path id (putResult: "the path
+parameter is the identifier"), also after a PUT to a look-alike id; a class id that only
+looks like a given class names no class (updateClass: 404 for an unknown id, not created).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from oneroster_kit.conformance.probes.common import Probe
+from oneroster_kit.conformance.probes.schema import full_body
+from oneroster_kit.conformance.references import reference_check_reason
+from oneroster_kit.conformance.setup import example_body
+from oneroster_kit.conformance.target import Exchange, Target
+
+__all__ = ["class_look_alikes", "probe_id_distinct", "result_look_alikes"]
+
+
+def result_look_alikes() -> list[tuple[str, list[str]]]:
+    """Groups of id suffixes that name different results although they look alike."""
+    return [
+        ("letter case", ["Case-Mix", "case-mix", "CASE-MIX"]),
+        ("unicode normalization", ["caf\u00e9", "cafe\u0301"]),
+        ("percent-encoding", ["pct-A", "pct-%41"]),
+        ("an encoded slash", ["pct-a/b", "pct-a%2Fb"]),
+        ("trailing spaces", ["trail", "trail ", "trail  "]),
+    ]
+
+
+def class_look_alikes(class_id: str) -> list[tuple[str, str]]:
+    """(what differs, id) for ids that look like `class_id` but are other ids."""
+    first = class_id[:1]
+    found = [
+        ("letter case", class_id.swapcase()),
+        ("unicode normalization", unicodedata.normalize("NFD", class_id)),
+        ("unicode normalization", unicodedata.normalize("NFC", class_id)),
+        ("a trailing space", class_id + " "),
+    ]
+    if first and ord(first) < 128:
+        # The id with its first character written as a percent escape: a literal "%63lass-..." id.
+        found.append(("percent-encoding", f"%{ord(first):02X}{class_id[1:]}"))
+    return [(what, other) for what, other in found if other != class_id]
+
+
+def probe_id_distinct(target: Target) -> None:
+    probe = Probe("id_distinct", target)
+    base = full_body("putResult", example_body("putResult"))
+    base["result"].pop("dateLastModified", None)
+    group_index = 0
+    # Results only where the target stores results with the suite's made-up references.
+    groups = result_look_alikes() if reference_check_reason(target) is None else []
+    for what, suffixes in groups:
+        group_index += 1
+        ids = [target.result_id(f"id-{group_index}-{suffix}") for suffix in suffixes]
+        # Each id written in turn, then each again: every answer names its own id and its own body.
+        written: list[Exchange] = []
+        for round_name in ("first", "second"):
+            for index, rid in enumerate(ids):
+                comment = f"{round_name} write of look-alike {index} ({what})"
+                body = probe.valid("putResult", {"result": {**base["result"], "sourcedId": rid, "comment": comment}})
+                exchange = probe.put("putResult", rid, body)
+                earlier = list(written)
+                written.append(exchange)
+                answered = probe.stored(exchange, f"{what}: PUT to {rid!a}")
+                if answered is None:
+                    continue
+                if answered.get("sourcedId") != rid:
+                    others = [other for other in ids if other != rid]
+                    probe.problem(
+                        exchange,
+                        f"ids differing only by {what} are one record: the {round_name} PUT to {rid!a} answered "
+                        f"sourcedId {answered.get('sourcedId')!a} (look-alikes written: {others!a})",
+                        before=earlier,
+                    )
+                elif answered.get("comment") != comment:
+                    probe.problem(exchange, f"{what}: PUT to {rid!a} answered another write's comment", before=earlier)
+    given = set(target.class_ids)
+    for class_id in target.class_ids:
+        exchange = probe.put("updateClass", class_id, {"class": {}})
+        answered = probe.stored(exchange, f"PUT to class {class_id!a}")
+        if answered is not None and answered.get("sourcedId") != class_id:
+            probe.problem(exchange, f"class {class_id!a} answered sourcedId {answered.get('sourcedId')!a}")
+        for what, other in class_look_alikes(class_id):
+            if other in given:
+                continue
+            exchange = probe.put("updateClass", other, {"class": {}})
+            if exchange.status != 404:
+                probe.problem(
+                    exchange,
+                    f"class id {other!a} differs from the existing class {class_id!a} only by {what}, so it names "
+                    f"no class (expected 404 unknownobject), but it answered {exchange.status}",
+                )
+    probe.finish()
