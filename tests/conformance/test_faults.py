@@ -75,9 +75,10 @@ def _assert_caught(fault: str, run: Run) -> None:
     for failure in run.result["failures"]:
         if failure["check"] in expected:
             assert failure["operation"] and failure["rule"] and failure["message"]
-            # One curl command, or several (`# request 1 of N` before each) when reproducing needs them all.
+            # One curl command, or several (each after a `# request 1 of N` / `# step 1` comment) when
+            # reproducing needs them all.
             lines = (failure["curl"] or "").splitlines()
-            assert lines and all(line.startswith(("curl ", "# request ")) for line in lines), failure
+            assert lines and all(line.startswith(("curl ", "# ")) for line in lines), failure
             assert lines[-1].startswith("curl "), failure
     summary = run.summary
     for name in expected:
