@@ -74,6 +74,8 @@ class Change:
 
     @property
     def title(self) -> str:
-        scope = f"{self.operation} {self.direction}" if self.operation != "(document)" else self.direction
+        scope = {"(document)": self.direction, "(sdk)": "SDK API"}.get(
+            self.operation, f"{self.operation} {self.direction}"
+        )
         status = f" [{', '.join(self.statuses)}]" if self.statuses else ""
         return f"{scope}{status} {self.where}: {self.detail}"

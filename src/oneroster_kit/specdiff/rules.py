@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from oneroster_kit.specdiff.model import Audience, Level, Verdict
 
-__all__ = ["Effect", "RULES", "classify"]
+__all__ = ["RULES", "Effect", "classify"]
 
 B, A, C = Level.BREAKING, Level.ATTENTION, Level.COMPATIBLE
 

@@ -59,9 +59,14 @@ def _from_git(revision: str, repo: Path, default_path: str) -> tuple[str, str]:
     if proc.returncode != 0:
         reason = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "git show failed"
         shallow = subprocess.run(
-            ["git", "-C", str(repo), "rev-parse", "--is-shallow-repository"], capture_output=True, text=True, check=False
+            ["git", "-C", str(repo), "rev-parse", "--is-shallow-repository"],
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.strip()
-        hint = " (this is a shallow clone: fetch more history, e.g. `git fetch --deepen 1`)" if shallow == "true" else ""
+        hint = (
+            " (this is a shallow clone: fetch more history, e.g. `git fetch --deepen 1`)" if shallow == "true" else ""
+        )
         raise SpecInputError(f"cannot read {path} at git revision {rev!r}: {reason}{hint}")
     return f"{rev}:{path}", proc.stdout
 
@@ -109,9 +114,11 @@ def load_text(text: str, label: str) -> LoadedSpec:
         raise SpecInputError(f"{label} is not an OpenAPI document (no top-level 'openapi' field)")
     version = str(document["openapi"])
     if not version.startswith("3.1."):
-        hint = " (OpenAPI 3.0 has other nullability and schema rules; convert it to 3.1 first)" if version.startswith(
-            "3.0"
-        ) else ""
+        hint = (
+            " (OpenAPI 3.0 has other nullability and schema rules; convert it to 3.1 first)"
+            if version.startswith("3.0")
+            else ""
+        )
         raise SpecInputError(f"{label} is OpenAPI {version}; oneroster-spec-diff compares OpenAPI 3.1 only{hint}")
     external = _external_refs(document)
     if external:
@@ -134,6 +141,8 @@ def _validate(document: dict[str, Any], label: str) -> None:
     except OpenAPIValidationError as exc:
         where = "/".join(str(part) for part in getattr(exc, "absolute_path", ()) or ())
         message = str(getattr(exc, "message", exc)).splitlines()[0]
-        raise SpecInputError(f"{label} is not a valid OpenAPI 3.1 document: {message}{f' (at /{where})' if where else ''}")
+        raise SpecInputError(
+            f"{label} is not a valid OpenAPI 3.1 document: {message}{f' (at /{where})' if where else ''}"
+        ) from None
     except Exception as exc:  # the validator's resolver errors (e.g. a $ref to nothing)
         raise SpecInputError(f"{label} is not a valid OpenAPI 3.1 document: {str(exc).splitlines()[0]}") from None
