@@ -79,10 +79,16 @@ class _Side:
         self.components: dict[str, Any] = spec.document.get("components") or {}
 
     def deref(self, node: Any, where: str) -> tuple[Any, str]:
-        """Follow `$ref`s (with contract.resolve for components) and return the node and its pointer."""
+        """Follow `$ref`s (with contract.resolve for components) and return the node and its pointer.
+
+        Keywords beside a `$ref` (OpenAPI 3.1 allows them, e.g. a `default` or `description`) apply
+        too: they are laid over the target.
+        """
+        siblings: dict[str, Any] = {}
         seen: set[str] = set()
         while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"] not in seen:
             ref: str = node["$ref"]
+            siblings = {**{k: v for k, v in node.items() if k != "$ref"}, **siblings}
             seen.add(ref)
             where = ref[1:]
             if ref.startswith("#/components/"):
@@ -91,6 +97,8 @@ class _Side:
             node = self.document
             for token in ref[2:].split("/") if ref != "#" else []:
                 node = node[_unescape(token)] if isinstance(node, dict) else node[int(token)]
+        if siblings and isinstance(node, dict):
+            node = {**node, **siblings}
         return node, where
 
     def inline(self, node: Any, stack: frozenset[str] = frozenset()) -> Any:
@@ -228,6 +236,13 @@ class _Differ:
                 effect = Effect.WIDEN if r is True or b is False else Effect.NARROW
                 self.schema_change(ctx, "schema-changed", where, f"schema {_show(b)} -> {_show(r)}", bptr, rptr, effect)
             return
+        for key in ("oneOf", "anyOf"):
+            # One side a composition and the other not (e.g. a branch added to [X, null]): the other
+            # side is its single branch, with the same annotations, so only the branches compare.
+            if isinstance(r.get(key), list) and key not in b:
+                b = {**{k: v for k, v in r.items() if k in _DOC_KEYS}, key: [b]}
+            elif isinstance(b.get(key), list) and key not in r:
+                r = {**{k: v for k, v in b.items() if k in _DOC_KEYS}, key: [r]}
         self._types(ctx, where, b, bptr, r, rptr)
         self._enum(ctx, where, b, bptr, r, rptr)
         self._constraints(ctx, where, b, bptr, r, rptr)
