@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import yaml
 
-__all__ = ["escape", "line_map", "pointer"]
+__all__ = ["LOADER", "escape", "line_map", "pointer"]
+
+# libyaml's loader where PyYAML was built with it: about ten times faster on this spec.
+LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def escape(token: str) -> str:
@@ -23,7 +26,7 @@ def pointer(*tokens: str | int) -> str:
 
 def line_map(text: str) -> dict[str, int]:
     """1-based line of every pointer in the document (the root is "")."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=LOADER)
     lines: dict[str, int] = {}
     if root is None:
         return lines

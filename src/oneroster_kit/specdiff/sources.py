@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from oneroster_kit.specdiff.errors import SpecInputError
-from oneroster_kit.specdiff.locate import line_map
+from oneroster_kit.specdiff.locate import LOADER, line_map
 
 __all__ = ["LoadedSpec", "git_root", "load", "load_text"]
 
@@ -105,7 +105,7 @@ def _external_refs(node: Any, where: str = "") -> list[str]:
 def load_text(text: str, label: str) -> LoadedSpec:
     """Parse and check one spec; every refusal names the spec and what is wrong with it."""
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark is not None else ""
