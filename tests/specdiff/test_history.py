@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,7 @@ def test_every_commit_of_the_spec_diffs_against_its_predecessor(capsys: pytest.C
     commits = _history()
     if _git("rev-parse", "--is-shallow-repository").strip() == "true" or len(commits) < 2:
         pytest.skip(f"only {len(commits)} commit(s) of openapi.yaml in this clone (shallow?)")
-    for before, after in zip(commits, commits[1:], strict=False):
+    for before, after in itertools.pairwise(commits):
         code = main([before, after, "--no-sdk", "--format", "json", "--fail-on", "never", "--repo", str(ROOT)])
         out, err = capsys.readouterr()
         assert code == 0, err
