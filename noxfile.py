@@ -1,7 +1,7 @@
 """Sessions of the OneRoster contract kit.
 
-`nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests.
-Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance.
+`nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests, spec_diff.
+Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance, bench_spec_diff.
 Arguments after `--` go to the underlying command.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["lint", "typecheck", "spec", "regen_check", "tests"]
+nox.options.sessions = ["lint", "typecheck", "spec", "regen_check", "tests", "spec_diff"]
 nox.options.error_on_missing_interpreters = True
 
 HAND_WRITTEN = ["src", "scripts", "tests", "contract_tests", "noxfile.py"]
@@ -94,3 +94,35 @@ def bench_client(session: nox.Session) -> None:
 def bench_conformance(session: nox.Session) -> None:
     install(session)
     session.run("python", "scripts/bench_conformance.py", *session.posargs)
+
+
+@nox.session(name="spec_diff")
+def spec_diff(session: nox.Session) -> None:
+    """What the last commit changed in openapi.yaml, and for whom: the report, never a failed build.
+
+    Diffs openapi.yaml against HEAD~1 with `oneroster-spec-diff` (SDK check included) and prints
+    the report; an intended change must not fail CI, the point is that every spec change comes
+    with its report. Without HEAD~1 (first commit, shallow clone) it says so and passes.
+    """
+    install(session)
+    previous = session.run(
+        "git",
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "HEAD~1^{commit}",
+        silent=True,
+        success_codes=[0, 1, 128],
+        external=True,
+    )
+    if not isinstance(previous, str) or not previous.strip():
+        session.log("spec_diff: HEAD~1 is not available (first commit or shallow clone); no spec diff to report")
+        return
+    # exit 2 (a spec of HEAD~1 that cannot be compared) is reported in one line, not a failed build
+    session.run("oneroster-spec-diff", "--base", "HEAD~1", "--fail-on", "never", *session.posargs, success_codes=[0, 2])
+
+
+@nox.session(name="bench_spec_diff")
+def bench_spec_diff(session: nox.Session) -> None:
+    install(session)
+    session.run("python", "scripts/bench_spec_diff.py", *session.posargs)
