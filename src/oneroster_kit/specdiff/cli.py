@@ -78,7 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         repo = args.repo or Path.cwd()
         if revision_arg is None:
             root = git_root(repo) or repo
-            revision_arg = str(root / args.spec_path)
+            working = root / args.spec_path
+            try:
+                revision_arg = str(working.relative_to(Path.cwd()))
+            except ValueError:
+                revision_arg = str(working)
         ignores = load_ignores(args.ignore) if args.ignore else {}
         base = load(base_arg, repo=repo, default_path=args.spec_path)
         revision = load(revision_arg, repo=repo, default_path=args.spec_path)

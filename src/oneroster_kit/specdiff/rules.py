@@ -199,7 +199,7 @@ RULES: dict[str, Rule] = {
     "title-changed": Rule(
         (C, "a schema title is not on the wire"),
         (C, "a schema title is not on the wire"),
-        (A, "the generator may name the model class from the title: see the SDK API check"),
+        (B, "the generator names the model class from the title: the class is renamed"),
     ),
     "default-changed-request": Rule(
         (A, "a server applies another value when the client omits the field"),
@@ -269,6 +269,8 @@ def _effect_verdicts(rule: str, direction: str, effect: str, what: str) -> dict[
             ),
         }
     clients, servers, sdk = table[effect]
+    if rule == "additional-properties-changed" and direction == "response" and effect == Effect.NARROW:
+        sdk = (B, f"the regenerated model of {what} loses additional_properties: code reading unknown members fails")
     if rule == "enum-value-removed" and direction == "response":
         # The regenerated Literal type loses the value: code comparing an answer's field with it
         # no longer type-checks (mypy --strict includes --strict-equality), though it still runs.
