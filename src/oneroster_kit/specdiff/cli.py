@@ -108,4 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"oneroster-spec-diff: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a defect of the tool: still one line, naming what to report
+        print(f"oneroster-spec-diff: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
+        return 2
     return report.exit_code

@@ -839,12 +839,12 @@ class _Differ:
 
     def _responses(self, name: str, bop: dict[str, Any], bptr: str, rop: dict[str, Any], rptr: str) -> None:
         bres, rres = bop.get("responses") or {}, rop.get("responses") or {}
-        for code in sorted(rres.keys() - bres.keys()):
+        for code in sorted(rres.keys() - bres.keys(), key=str):
             rule = "status-added-success" if str(code).startswith("2") else "status-added-error"
             self.add(
                 rule, name, "response", f"status {code}", "documented", None, f"{rptr}/responses/{_escape(str(code))}"
             )
-        for code in sorted(bres.keys() - rres.keys()):
+        for code in sorted(bres.keys() - rres.keys(), key=str):
             self.add(
                 "status-removed",
                 name,
