@@ -8,6 +8,9 @@ of revisions compared against it.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import threading
 from pathlib import Path
 
 from oneroster_kit import codegen
@@ -26,7 +29,10 @@ def build(spec: LoadedSpec, cache: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     spec_file = home / "openapi.yaml"
     spec_file.write_text(spec.text, encoding="utf-8")
-    staging = home / "sdk.partial"
+    staging = home / f"sdk.partial-{os.getpid()}-{threading.get_ident()}"
     codegen.generate(spec_file, staging)
-    staging.rename(out)
+    try:
+        staging.rename(out)
+    except OSError:  # generated meanwhile by another run sharing the cache: same bytes
+        shutil.rmtree(staging, ignore_errors=True)
     return out

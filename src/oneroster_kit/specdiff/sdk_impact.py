@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,22 +130,24 @@ def assess(
         home = cache or Path(tmp)
         impact = SdkImpact(True, examples=examples)
         added: list[Change] = []
-        try:
-            base_sdk = build(base, home)
-        except codegen.RegenerationError as exc:
-            return SdkImpact(
-                False, [f"SDK check skipped: BASE's SDK cannot be generated: {str(exc).splitlines()[0]}"]
-            ), []
-        targets = _targets(rev, changes)
-        rev_file = home / "revision-openapi.yaml"
-        rev_file.write_text(rev.text, encoding="utf-8")
-        proof = sdk_proof.start(rev_file, base_sdk, targets, examples, seed) if targets else None
-        try:
-            rev_sdk = build(rev, home)
-            impact.api = compare(base_sdk, rev_sdk)
-            added += [_api_change(found) for found in impact.api]
-        except codegen.RegenerationError as exc:
-            added.append(_generation_failure(str(exc)))
+        # Both generations at once (each is a generator process); the answer search needs only BASE's.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            base_job, rev_job = pool.submit(build, base, home), pool.submit(build, rev, home)
+            try:
+                base_sdk = base_job.result()
+            except codegen.RegenerationError as exc:
+                reason = str(exc).splitlines()[0]
+                return SdkImpact(False, [f"SDK check skipped: BASE's SDK cannot be generated: {reason}"]), []
+            targets = _targets(rev, changes)
+            rev_file = Path(tmp) / "revision-openapi.yaml"
+            rev_file.write_text(rev.text, encoding="utf-8")
+            proof = sdk_proof.start(rev_file, base_sdk, targets, examples, seed) if targets else None
+            try:
+                rev_sdk = rev_job.result()
+                impact.api = compare(base_sdk, rev_sdk)
+                added += [_api_change(found) for found in impact.api]
+            except codegen.RegenerationError as exc:
+                added.append(_generation_failure(str(exc)))
         if proof is not None:
             impact.failures, notes = proof.result()
             impact.notes += notes
