@@ -7,7 +7,7 @@ from pathlib import Path
 
 from oneroster_kit.specdiff.diff import diff
 from oneroster_kit.specdiff.report import Report
-from oneroster_kit.specdiff.sdk_impact import assess
+from oneroster_kit.specdiff.sdk_impact import SdkImpact, assess
 from oneroster_kit.specdiff.semver import check_version
 from oneroster_kit.specdiff.sources import LoadedSpec
 
@@ -32,6 +32,8 @@ def compare_specs(
     if sdk and changes:
         impact, added = assess(base, rev, changes, cache, examples, seed)
         changes += added
+    elif sdk:
+        impact = SdkImpact(False, ["not needed (no changes)"])
     version = check_version(
         str((base.document.get("info") or {}).get("version", "")),
         str((rev.document.get("info") or {}).get("version", "")),

@@ -125,7 +125,7 @@ def assess(
         codegen.check_tool_versions()
         import griffe  # noqa: F401  (the specdiff extra pins it)
     except (codegen.RegenerationError, ImportError) as exc:
-        return SdkImpact(False, [f"SDK check skipped: {exc}"]), []
+        return SdkImpact(False, [f"skipped: {exc}"]), []
     with tempfile.TemporaryDirectory(prefix="oneroster-spec-diff-") as tmp:
         home = cache or Path(tmp)
         impact = SdkImpact(True, examples=examples)
@@ -137,7 +137,7 @@ def assess(
                 base_sdk = base_job.result()
             except codegen.RegenerationError as exc:
                 reason = str(exc).splitlines()[0]
-                return SdkImpact(False, [f"SDK check skipped: BASE's SDK cannot be generated: {reason}"]), []
+                return SdkImpact(False, [f"skipped: BASE's SDK cannot be generated: {reason}"]), []
             targets = _targets(rev, changes)
             rev_file = Path(tmp) / "revision-openapi.yaml"
             rev_file.write_text(rev.text, encoding="utf-8")
