@@ -192,6 +192,10 @@ def _escape_annotation(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _escape_property(value: str) -> str:
+    return _escape_annotation(value).replace(":", "%3A").replace(",", "%2C")
+
+
 def github(report: Report) -> str:
     """GitHub Actions workflow commands: one annotation per change, on its line of REVISION."""
     path = _file_of(report.revision)
@@ -200,15 +204,15 @@ def github(report: Report) -> str:
         if change.fingerprint in report.ignored:
             continue
         level = "error" if report.is_failing(change) else "warning" if change.severity >= Severity.SERVER else "notice"
-        location = f"file={path},line={change.rev_line}," if change.rev_line else f"file={path},"
+        where = _escape_property(path)
+        location = f"file={where},line={change.rev_line}," if change.rev_line else f"file={where},"
         reasons = "; ".join(f"{a.value}: {v.level.value} ({v.reason})" for a, v in change.verdicts.items())
         title = f"{_LABEL[change.severity]} {change.rule} [{change.fingerprint}]"
         lines.append(
-            f"::{level} {location}title={_escape_annotation(title)}::"
-            f"{_escape_annotation(change.title + ' - ' + reasons)}"
+            f"::{level} {location}title={_escape_property(title)}::{_escape_annotation(change.title + ' - ' + reasons)}"
         )
     version_level = "error" if report.check_version and not report.version.ok else "notice"
-    lines.append(f"::{version_level} file={path}::{_escape_annotation(report.version.message)}")
+    lines.append(f"::{version_level} file={_escape_property(path)}::{_escape_annotation(report.version.message)}")
     lines.append(_summary_line(report))
     return "\n".join(lines) + "\n"
 
