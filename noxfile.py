@@ -1,7 +1,8 @@
 """Sessions of the OneRoster contract kit.
 
-`nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests, wheels.
-Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance, interop.
+`nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests, wheels, spec_diff.
+Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance, bench_spec_diff,
+interop.
 Arguments after `--` go to the underlying command.
 """
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["lint", "typecheck", "spec", "regen_check", "tests", "wheels"]
+nox.options.sessions = ["lint", "typecheck", "spec", "regen_check", "tests", "wheels", "spec_diff"]
 nox.options.error_on_missing_interpreters = True
 
 HAND_WRITTEN = ["src", "scripts", "tests", "contract_tests", "noxfile.py"]
@@ -110,3 +111,35 @@ def interop(session: nox.Session) -> None:
     install(session, "server")
     clients = Path(session.virtualenv.location).parent / "interop-clients"
     session.run("python", "scripts/interop/run.py", "--workdir", str(clients), *session.posargs)
+
+
+@nox.session(name="spec_diff")
+def spec_diff(session: nox.Session) -> None:
+    """What the last commit changed in openapi.yaml, and for whom: the report, never a failed build.
+
+    Diffs openapi.yaml against HEAD~1 with `oneroster-spec-diff` (SDK check included) and prints
+    the report; an intended change must not fail CI, the point is that every spec change comes
+    with its report. Without HEAD~1 (first commit, shallow clone) it says so and passes.
+    """
+    install(session)
+    previous = session.run(
+        "git",
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "HEAD~1^{commit}",
+        silent=True,
+        success_codes=[0, 1, 128],
+        external=True,
+    )
+    if not isinstance(previous, str) or not previous.strip():
+        session.log("spec_diff: HEAD~1 is not available (first commit or shallow clone); no spec diff to report")
+        return
+    # exit 2 (a spec of HEAD~1 that cannot be compared) is reported in one line, not a failed build
+    session.run("oneroster-spec-diff", "--base", "HEAD~1", "--fail-on", "never", *session.posargs, success_codes=[0, 2])
+
+
+@nox.session(name="bench_spec_diff")
+def bench_spec_diff(session: nox.Session) -> None:
+    install(session)
+    session.run("python", "scripts/bench_spec_diff.py", *session.posargs)
