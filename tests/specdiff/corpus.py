@@ -542,10 +542,8 @@ def _(d: dict[str, Any]) -> None:
     ("default-changed-request", PR, "request", "ABA"),
 )
 def _(d: dict[str, Any]) -> None:
-    schemas(d)["ResultInput"]["properties"]["status"] = {
-        "$ref": "#/components/schemas/RecordStatus",
-        "default": "active",
-    }
+    # the spec defaults status to "active" since 1.1.0; a different default is the change
+    schemas(d)["ResultInput"]["properties"]["status"]["default"] = "tobedeleted"
 
 
 @case(

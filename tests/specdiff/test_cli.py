@@ -107,7 +107,8 @@ def test_junit_github_markdown_and_changelog(tmp_path: Path, capsys: pytest.Capt
 def test_version_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     document = yaml.safe_load(BY_NAME["result_property_added"].revision())
     assert run(capsys, SPEC, revision(tmp_path, "a", yaml.safe_dump(document)), "--no-sdk", "--check-version")[0] == 1
-    document["info"]["version"] = "1.1.0"
+    major, minor, _ = (int(part) for part in document["info"]["version"].split("."))
+    document["info"]["version"] = f"{major}.{minor + 1}.0"
     code, out, _ = run(capsys, SPEC, revision(tmp_path, "b", yaml.safe_dump(document)), "--no-sdk", "--check-version")
     assert code == 0 and "covers the minor bump" in out
 
