@@ -65,6 +65,17 @@ def _grant(ctx: Context, exchange: Exchange) -> bool:
     return True
 
 
+def _binary_body(exchange: Exchange) -> str | None:
+    """Why an exchange's body cannot be checked as text (binary data), or None."""
+    for what, body in (("request", exchange.request.body), ("response", exchange.response.body)):
+        if body:
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                return f"the {what} body is binary (not UTF-8 text); not checked"
+    return None
+
+
 def check_traffic(options: TrafficOptions) -> dict[str, Any]:
     """Check every exchange; the result document (see report.py). Raises SourceError for unreadable files."""
     started = time.time()
@@ -101,6 +112,12 @@ def check_traffic(options: TrafficOptions) -> dict[str, Any]:
                 undocumented[key] += 1
             else:
                 undocumented[("(other undocumented exchanges)", "")] += 1
+            continue
+        binary = _binary_body(item)
+        if binary is not None:
+            counts["skipped"] += 1
+            if len(skipped) < SKIPPED_LISTED:
+                skipped.append({"ref": item.ref, "reason": binary})
             continue
         counts["checked"] += 1
         judged = judge(ctx, item, found)

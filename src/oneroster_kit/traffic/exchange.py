@@ -111,6 +111,8 @@ def _inflate(data: bytes, coding: str, what: str) -> bytes:
         raise BodyError(f"{what} body is labelled {coding} but does not decompress ({error})") from None
     if len(out) > MAX_BODY_BYTES:
         raise BodyError(f"{what} body decompresses to more than {MAX_BODY_BYTES} bytes")
+    if not decompressor.eof:
+        raise BodyError(f"{what} body is labelled {coding} but its compressed data is cut off or corrupt")
     return out
 
 

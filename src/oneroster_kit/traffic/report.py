@@ -15,6 +15,8 @@ from typing import Any
 
 __all__ = ["markdown", "terminal_summary", "write_reports"]
 
+_SKIPS_SHOWN = 10
+
 
 def _fence(text: str) -> str:
     return "```\n" + text.replace("```", "'''") + "\n```"
@@ -165,4 +167,10 @@ def terminal_summary(document: dict[str, Any]) -> str:
             f"{','.join(op['statuses_seen']) or 'none'}; {never} of {len(op['fields'])} request fields never sent"
         )
     lines += [f"  {note}" for note in document["notes"]]
+    skipped = document["skipped"]
+    lines += [f"  skipped {s['ref']}: {s['reason']}" for s in skipped[:_SKIPS_SHOWN]]
+    if document["exchanges"]["skipped"] > min(len(skipped), _SKIPS_SHOWN):
+        lines.append(
+            f"  … {document['exchanges']['skipped'] - min(len(skipped), _SKIPS_SHOWN)} more skipped (summary.md)"
+        )
     return "\n".join(lines)
