@@ -46,9 +46,15 @@ def _canonical(value: Any) -> Any:
 
 
 def _digest(value: Any) -> bytes:
-    try:
-        data = orjson.dumps(_canonical(value), option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # an integer beyond 64 bits
+    """A field value's digest: scalars in canonical form (87.5 == 87.50, instants in UTC), objects
+    and lists as their sorted JSON (canonicalising every nested member cost more than all the rest)."""
+    data: bytes
+    if isinstance(value, dict | list):
+        try:
+            data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # an integer beyond 64 bits
+            data = repr(_canonical(value)).encode()
+    else:
         data = repr(_canonical(value)).encode()
     return hashlib.blake2b(data, digest_size=12).digest()
 
