@@ -94,3 +94,10 @@ def bench_client(session: nox.Session) -> None:
 def bench_conformance(session: nox.Session) -> None:
     install(session)
     session.run("python", "scripts/bench_conformance.py", *session.posargs)
+
+
+@nox.session(name="bench_traffic")
+def bench_traffic(session: nox.Session) -> None:
+    """`oneroster-conformance traffic` on >= 100,000 exchanges, next to `redocly drift` where node exists."""
+    install(session)
+    session.run("python", "scripts/bench_traffic.py", *session.posargs)

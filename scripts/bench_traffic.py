@@ -81,6 +81,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--exchanges", type=int, default=100_000)
     parser.add_argument("--no-redocly", action="store_true", help="do not run redocly drift")
+    parser.add_argument(
+        "--gigabyte", action="store_true", help="also measure a generated 1 GiB NDJSON file (about 6 minutes)"
+    )
     args = parser.parse_args()
     redocly = None if args.no_redocly else redocly_command()
     with tempfile.TemporaryDirectory(prefix="bench-traffic-") as folder:
@@ -103,6 +106,21 @@ def main() -> int:
             f"peak memory {rows[0][3]} MiB at {rows[0][0]:,} and {rss} MiB at {count:,} exchanges (state bounded at "
             "20,000 resources per kind, so it stays flat)"
         )
+        if args.gigabyte:
+            path = work / "traffic-1gib.ndjson"
+            total = 0
+            with path.open("w") as handle:
+                for total, record in enumerate(traffic_lines(10**9), 1):
+                    handle.write(json.dumps(record) + "\n")
+                    if total % 1000 == 0 and handle.tell() >= GIB:
+                        break
+            size = path.stat().st_size
+            code, wall, rss_g, _ = measured(ours(path))
+            print(
+                f"{'oneroster-conformance traffic (NDJSON, 1 GiB)':<44} {total:>9} {size / 1e6:>7.1f} {wall:>7.1f} "
+                f"{total / wall:>8.0f} {rss_g:>8}   exit {code}"
+            )
+            path.unlink()
         if redocly is not None:
             har = work / f"traffic-{count}.har"
             har.write_text(json.dumps(har_document(list(traffic_lines(count)))))

@@ -18,6 +18,7 @@ import orjson
 from oneroster_kit.contract import Operation
 from oneroster_kit.traffic.context import Context
 from oneroster_kit.traffic.exchange import Exchange
+from oneroster_kit.traffic.jwt_claims import grant_from_jwt
 from oneroster_kit.traffic.matching import Match
 from oneroster_kit.traffic.privacy import token_id
 
@@ -52,14 +53,16 @@ def parse_json(data: bytes | None) -> Any:
         return json.loads(data)
 
 
-def bearer(header: str | None) -> tuple[AuthKind, str | None]:
-    """("missing", None), ("malformed", None) or ("token", token id)."""
+def bearer(header: str | None) -> tuple[AuthKind, str | None, str | None]:
+    """("missing", None, None), ("malformed", None, None) or ("token", token id, the raw token).
+
+    The raw token is for reading a JWT's claims on the spot; callers never keep it."""
     if header is None:
-        return "missing", None
+        return "missing", None, None
     found = _BEARER.fullmatch(header.strip())
     if found is None:
-        return "malformed", None
-    return "token", token_id(found.group(1))
+        return "malformed", None, None
+    return "token", token_id(found.group(1)), found.group(1)
 
 
 def _media_type(value: str | None) -> str | None:
@@ -162,8 +165,11 @@ def judge(ctx: Context, exchange: Exchange, match: Match) -> Judged | None:
             document,
         )
 
-    kind, token = bearer(exchange.request.header("authorization"))
+    kind, token, raw = bearer(exchange.request.header("authorization"))
     grant = ctx.grants.get(token) if token is not None else None
+    if grant is None and raw is not None:
+        grant = grant_from_jwt(raw, exchange.ref)
+    del raw
     lacking = [s for s in op.scopes if grant is not None and grant.scopes is not None and s not in grant.scopes]
     expired = (
         grant is not None
