@@ -8,6 +8,7 @@ a token, 403 without the scope. A 4xx to an invalid request is correct and is no
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from typing import Any, Literal
 
 import orjson
 
-from oneroster_kit.contract import Operation
+from oneroster_kit.conformance.compare import request_schema
+from oneroster_kit.contract import Operation, operation, resolve
 from oneroster_kit.traffic.context import Context
 from oneroster_kit.traffic.exchange import Exchange
 from oneroster_kit.traffic.jwt_claims import grant_from_jwt
@@ -86,12 +88,23 @@ def imsx_problems(operation: Operation, status: int, body: Any, expected: int, m
     return problems
 
 
-def _body_sourced_id(document: Any) -> Any:
-    """The sourcedId inside the request wrapper (`result`/`class`), or the sentinel when absent."""
-    if isinstance(document, dict) and len(document) >= 1:
-        for value in document.values():
-            if isinstance(value, dict) and "sourcedId" in value:
-                return value["sourcedId"]
+@functools.cache
+def _wrapper_with_id(operation_id: str) -> str | None:
+    """The request wrapper member (`result`) whose schema has a sourcedId; None when it has none
+    (a class body's sourcedId is an unknown member, ignored by the contract)."""
+    op = operation(operation_id)
+    wrapper = resolve(op.components, op.request_validator.schema)
+    members = wrapper.get("required", []) if isinstance(wrapper, dict) else []
+    if len(members) == 1 and "sourcedId" in request_schema(operation_id).get("properties", {}):
+        return str(members[0])
+    return None
+
+
+def _body_sourced_id(operation_id: str, document: Any) -> Any:
+    """The sourcedId inside the request wrapper, or the sentinel when absent or not part of the schema."""
+    member = _wrapper_with_id(operation_id)
+    if member is not None and isinstance(document, dict) and isinstance(document.get(member), dict):
+        return document[member].get("sourcedId", _MISSING)
     return _MISSING
 
 
@@ -154,7 +167,7 @@ def judge(ctx: Context, exchange: Exchange, match: Match) -> Judged | None:
                 f"; and {len(violations) - 5} more" if len(violations) > 5 else ""
             )
             client("client_request_schema", f"the request breaks the request schema: {shown}", document)
-    body_id = _body_sourced_id(document) if request_valid else _MISSING
+    body_id = _body_sourced_id(name, document) if request_valid else _MISSING
     mismatch = body_id is not _MISSING and body_id != sourced_id
     if request_valid:
         ctx.looked("client_sourcedid_mismatch")
