@@ -11,8 +11,8 @@ lost log line) can make a later answer look wrong.
 
 from __future__ import annotations
 
+import array
 import datetime
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,10 @@ _SERVER_SET = ("sourcedId", "dateLastModified")
 _SAME_MILLISECOND = datetime.timedelta(milliseconds=10)  # writes closer than this need not advance
 
 
+def _looks_like_instant(value: str) -> bool:
+    return len(value) >= 19 and value[4] == "-" and value[10] in "Tt"
+
+
 def _canonical(value: Any) -> Any:
     """A form where values equal for the contract are equal: instants as UTC, 1 == 1.0."""
     if isinstance(value, bool) or value is None:
@@ -36,7 +40,7 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        instant = parse_instant(value)
+        instant = parse_instant(value) if _looks_like_instant(value) else None
         return ("instant", instant.astimezone(datetime.UTC).isoformat()) if instant is not None else value
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in sorted(value.items())}
@@ -45,28 +49,40 @@ def _canonical(value: Any) -> Any:
     return repr(value)
 
 
-def _digest(value: Any) -> bytes:
+# Digests are Python's own 64-bit hashes: they are compared only within one run (the hash seed
+# differs between runs), cost a fraction of a cryptographic hash, and two different values share
+# one with a chance of about 2**-64 per comparison. Scalars are tagged with their JSON kind, so
+# true and 1 (equal in Python) never share a digest.
+def _digest(value: Any) -> int:
     """A field value's digest: scalars in canonical form (87.5 == 87.50, instants in UTC), objects
     and lists as their sorted JSON (canonicalising every nested member cost more than all the rest)."""
-    data: bytes
     if isinstance(value, dict | list):
         try:
-            data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+            return hash(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
         except TypeError:  # an integer beyond 64 bits
-            data = repr(_canonical(value)).encode()
-    else:
-        data = repr(_canonical(value)).encode()
-    return hashlib.blake2b(data, digest_size=12).digest()
+            return hash(repr(_canonical(value)))
+    kind = "bool" if isinstance(value, bool) else "number" if isinstance(value, int | float) else "other"
+    return hash((kind, _canonical(value)))
 
 
-def _pair(key: str, digest: bytes) -> bytes:
-    return hashlib.blake2b(key.encode("utf-8", "surrogateescape") + b"\0" + digest, digest_size=8).digest()
+def _pair(key: str, digest: int) -> int:
+    return hash((key, digest))
 
 
-def _combined(pairs: list[tuple[str, bytes]]) -> bytes:
-    """One digest of (field, digest) pairs in field order."""
-    data = b"".join(key.encode("utf-8", "surrogateescape") + b"\0" + digest for key, digest in sorted(pairs))
-    return hashlib.blake2b(data, digest_size=12).digest()
+def _combined(pairs: list[tuple[str, int]]) -> int:
+    """One digest of (field, digest) pairs, in field order."""
+    return hash(tuple(sorted(pairs)))
+
+
+def _packed(digests: list[int]) -> bytes:
+    """Digests stored as 8 bytes each (a set of Python ints would take ~10 times the memory)."""
+    return array.array("q", digests).tobytes()
+
+
+def _unpacked(data: bytes) -> set[int]:
+    values = array.array("q")
+    values.frombytes(data)
+    return set(values)
 
 
 def _echoed(sent: Any, got: Any) -> bool:
@@ -105,15 +121,15 @@ def class_object(document: Any) -> dict[str, Any] | None:
 @dataclass(frozen=True, slots=True)
 class _ResultState:
     ref: str
-    body: bytes  # digest of the request's result (server-set members aside)
-    answer: bytes  # digest of the answer's result, dateLastModified aside
+    body: int  # digest of the request's result (server-set members aside)
+    answer: int  # digest of the answer's result, dateLastModified aside
     sent: bytes  # 8-byte digests of (field, value sent), concatenated: ~120 bytes, not a set of tuples
 
 
 @dataclass(frozen=True, slots=True)
 class _ClassState:
     ref: str
-    fields: tuple[tuple[str, bytes, str], ...]  # (field, digest, short repr) of the answer
+    fields: tuple[tuple[str, int, str], ...]  # (field, digest, short repr) of the answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,12 +186,12 @@ class Semantics:
             exchange.ref,
             _combined(sent_digests),
             _combined(list(answer_digests.items())),
-            b"".join(_pair(k, d) for k, d in sent_digests if k in known),
+            _packed([_pair(k, d) for k, d in sent_digests if k in known]),
         )
         previous = self.results.get(rid)
         if previous is not None:
             ctx.looked("result_upsert")
-            earlier = {previous.sent[i : i + 8] for i in range(0, len(previous.sent), 8)}
+            earlier = _unpacked(previous.sent)
             if previous.body == state.body and previous.answer != state.answer:
                 fail("result_upsert", "repeating the same PUT changed the stored result", (previous.ref,))
             kept = sorted(
