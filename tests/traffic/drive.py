@@ -42,15 +42,20 @@ def drive(server: ReferenceServer) -> None:
         def put(path: str, body: Any, token: str | None = full, **headers: str) -> None:
             sent = {"Authorization": f"Bearer {token}"} if token is not None else {}
             client.put(path, json=body, headers={**sent, **headers})
+            # writes to one resource closer than 10 ms are not required to advance dateLastModified
+            time.sleep(0.012)
 
         def result(sourced_id: str, **changes: Any) -> dict[str, Any]:
             body = copy.deepcopy(example_body("putResult"))
             body["result"].update(sourcedId=sourced_id, **changes)
             return body
 
-        put(RESULTS + "traffic-r1", result("traffic-r1"), short)
         # a result created, repeated, then replaced by a smaller body
         put(RESULTS + "traffic-r1", result("traffic-r1"))
+        # the short-lived token works once. Sent after the full token's first use, so that a faulty
+        # server retrying refused requests "with a token that worked before" picks the full one,
+        # which does not expire during the run, whatever the machine's load.
+        put(RESULTS + "traffic-r0", result("traffic-r0"), short)
         put(RESULTS + "traffic-r1", result("traffic-r1"))
         smaller = result("traffic-r1")
         for name in ("comment", "textScore", "metadata", "learningObjectiveSet"):
