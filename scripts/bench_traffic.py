@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from oneroster_kit.traffic.synthetic import DEFECTS, HOST, defect_exchanges, har_document, traffic_lines
+from oneroster_kit.traffic.synthetic import DEFECTS, HOST, defect_exchanges, har_document, traffic_lines, write_har
 
 REDOCLY = "@redocly/cli@2.77.0"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "oneroster-kit" / "redocly-2.77.0"
@@ -121,8 +121,9 @@ def main() -> int:
                 f"{total / wall:>8.0f} {rss_g:>8}   exit {code}"
             )
             path.unlink()
+        # Written entry by entry: a child's peak RSS counts this process's memory at fork time.
         har = work / f"traffic-{count}.har"
-        har.write_text(json.dumps(har_document(list(traffic_lines(count)))))
+        write_har(har, traffic_lines(count))
         code, wall, rss_h, _ = measured(ours(har))
         print(
             f"{'oneroster-conformance traffic (same, HAR)':<44} {count:>9} {har.stat().st_size / 1e6:>7.1f} "

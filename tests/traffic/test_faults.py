@@ -77,3 +77,16 @@ def test_checking_the_client_names_its_mistakes(recordings: dict[str, Path], tmp
     assert set(run.result["failed_checks"]) == CLIENT_FINDINGS
     schema = [f for f in run.result["failures"] if f["check"] == "client_request_schema"]
     assert any("scoreStatus" in f["message"] for f in schema) and any("lineItem" in f["message"] for f in schema)
+
+
+def test_junit_names_failures_and_uncounted_findings(recordings: dict[str, Path], tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    run = run_traffic([str(recordings["score_rounded"]), "--blame", "server"], tmp_path)
+    suite = ET.parse(tmp_path / "junit.xml").getroot()
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    failure = cases["result_echo"].find("failure")
+    assert failure is not None and "result.score" in (failure.text or "")
+    assert cases["client_request_schema"].find("skipped") is not None  # the client's, not counted
+    assert cases["status_code_conformance"].find("failure") is None
+    assert suite.get("failures") == str(len(run.result["failed_checks"]))

@@ -153,11 +153,11 @@ def judge(ctx: Context, exchange: Exchange, match: Match) -> Judged | None:
         document = parse_json(exchange.request.body)
     except ValueError as error:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         request_valid = False
-        what = "no body" if exchange.request.body is None else f"not UTF-8 JSON ({str(error).splitlines()[0][:100]})"
-        client(
-            "client_unreadable_body",
-            f"the request has {what}" if exchange.request.body is None else f"the request body is {what}",
-        )
+        if not exchange.request.body:
+            client("client_unreadable_body", "the request has no body (the operation requires one)")
+        else:
+            reason = str(error).splitlines()[0][:100]
+            client("client_unreadable_body", f"the request body is not UTF-8 JSON ({reason})")
     else:
         ctx.looked("client_request_schema")
         violations = op.request_validator.violations(document)
@@ -182,6 +182,7 @@ def judge(ctx: Context, exchange: Exchange, match: Match) -> Judged | None:
     grant = ctx.grants.get(token) if token is not None else None
     if grant is None and raw is not None:
         grant = grant_from_jwt(raw, exchange.ref)
+        ctx.tokens_with_claims += grant is not None
     del raw
     lacking = [s for s in op.scopes if grant is not None and grant.scopes is not None and s not in grant.scopes]
     expired = (

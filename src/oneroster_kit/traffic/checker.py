@@ -163,8 +163,11 @@ def _document(
     if meta.known_class_ids:
         source = "the recording's meta line" if meta.recorder else "--class-id"
         notes.append(f"{len(meta.known_class_ids)} class ids known to exist (from {source}); others must answer 404")
-    if counts["token_grants"] == 0:
-        notes.append("no token grant in the traffic: auth_scope and auth_expired_token could not be judged")
+    if counts["token_grants"] == 0 and ctx.tokens_with_claims == 0:
+        notes.append(
+            "no token grant in the traffic and no token stating its own claims (JWT): auth_scope and "
+            "auth_expired_token could not be judged"
+        )
     return {
         "verdict": {0: "conforms", 1: "does not conform"}.get(exit_code, "nothing checked"),
         "exit_code": exit_code,

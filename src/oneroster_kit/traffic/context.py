@@ -68,6 +68,7 @@ class Context:
     selected: frozenset[str]  # --check names; empty: all
     known_class_ids: set[str]
     resource_limit: int = 20_000
+    tokens_with_claims: int = 0  # requests whose JWT stated its own scope/expiry
     findings: Findings = field(default_factory=Findings)
     grants: Bounded[str, Grant] = field(init=False)
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import copy
 import datetime
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from oneroster_kit.contract import operation
 
-__all__ = ["DEFECTS", "Writer", "defect_exchanges", "har_document", "traffic_lines"]
+__all__ = ["DEFECTS", "Writer", "defect_exchanges", "har_document", "har_entry", "traffic_lines", "write_har"]
 
 HOST = "https://api.example.org"
 TOKEN = "sha256-00000000000000000000000000000001"  # a token in the digest form recordings use
@@ -166,49 +167,56 @@ def defect_exchanges() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "missing_required", w.put_result("defect-r4", _result(), drop)
 
 
+def _har_headers(pairs: list[list[str]]) -> list[dict[str, str]]:
+    return [{"name": k, "value": v} for k, v in pairs]
+
+
+def har_entry(record: dict[str, Any]) -> dict[str, Any]:
+    """One NDJSON exchange record as a HAR 1.2 entry."""
+    request, response = record["request"], record["response"]
+    return {
+        "startedDateTime": record["started"],
+        "time": 1,
+        "request": {
+            "method": request["method"],
+            "url": request["url"],
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": _har_headers(request["headers"]),
+            "queryString": [],
+            "postData": {"mimeType": "application/json", "text": request["body"]},
+            "headersSize": -1,
+            "bodySize": len(request["body"]),
+        },
+        "response": {
+            "status": response["status"],
+            "statusText": "",
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": _har_headers(response["headers"]),
+            "content": {"size": len(response["body"]), "mimeType": "application/json", "text": response["body"]},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": len(response["body"]),
+        },
+        "cache": {},
+        "timings": {"send": 0, "wait": 1, "receive": 0},
+    }
+
+
+_CREATOR = {"name": "oneroster-kit synthetic", "version": "1"}
+
+
 def har_document(records: list[dict[str, Any]]) -> dict[str, Any]:
     """The same exchanges as a HAR 1.2 log (for tools that read HAR)."""
+    return {"log": {"version": "1.2", "creator": _CREATOR, "entries": [har_entry(r) for r in records]}}
 
-    def headers(pairs: list[list[str]]) -> list[dict[str, str]]:
-        return [{"name": k, "value": v} for k, v in pairs]
 
-    entries = []
-    for record in records:
-        request, response = record["request"], record["response"]
-        entries.append(
-            {
-                "startedDateTime": record["started"],
-                "time": 1,
-                "request": {
-                    "method": request["method"],
-                    "url": request["url"],
-                    "httpVersion": "HTTP/1.1",
-                    "cookies": [],
-                    "headers": headers(request["headers"]),
-                    "queryString": [],
-                    "postData": {"mimeType": "application/json", "text": request["body"]},
-                    "headersSize": -1,
-                    "bodySize": len(request["body"]),
-                },
-                "response": {
-                    "status": response["status"],
-                    "statusText": "",
-                    "httpVersion": "HTTP/1.1",
-                    "cookies": [],
-                    "headers": headers(response["headers"]),
-                    "content": {
-                        "size": len(response["body"]),
-                        "mimeType": "application/json",
-                        "text": response["body"],
-                    },
-                    "redirectURL": "",
-                    "headersSize": -1,
-                    "bodySize": len(response["body"]),
-                },
-                "cache": {},
-                "timings": {"send": 0, "wait": 1, "receive": 0},
-            }
-        )
-    return {
-        "log": {"version": "1.2", "creator": {"name": "oneroster-kit synthetic", "version": "1"}, "entries": entries}
-    }
+def write_har(path: Path, records: Iterable[dict[str, Any]]) -> int:
+    """Write a HAR 1.2 file entry by entry (a large one never sits in memory); its size in bytes."""
+    with path.open("w") as handle:
+        handle.write('{"log": {"version": "1.2", "creator": ' + json.dumps(_CREATOR) + ', "entries": [')
+        for index, record in enumerate(records):
+            handle.write(("," if index else "") + json.dumps(har_entry(record)))
+        handle.write("]}}")
+    return path.stat().st_size
