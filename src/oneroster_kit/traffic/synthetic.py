@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from oneroster_kit.contract import operation
+from oneroster_kit.contract import operation, resolve
 
 __all__ = ["DEFECTS", "Writer", "defect_exchanges", "har_document", "har_entry", "traffic_lines", "write_har"]
 
@@ -31,9 +31,16 @@ def _request_example(operation_id: str) -> dict[str, Any]:
 
 
 def _class_example() -> dict[str, Any]:
+    """The class of the spec's 200 example (unwrapped, should the answer be `{"class": Class}`)."""
     content = operation("updateClass").definition["responses"]["200"]["content"]["application/json"]
     body: dict[str, Any] = copy.deepcopy(next(iter(content["examples"].values()))["value"])
-    return body
+    return body["class"] if _class_wrapped() else body
+
+
+def _class_wrapped() -> bool:
+    op = operation("updateClass")
+    schema = resolve(op.components, op.definition["responses"]["200"]["content"]["application/json"]["schema"])
+    return isinstance(schema, dict) and schema.get("required") == ["class"]
 
 
 def _stamp(moment: datetime.datetime) -> str:
@@ -88,7 +95,7 @@ class Writer:
         answer = copy.deepcopy(stored)
         if edit is not None:
             edit(answer, update)
-        return self.record("PUT", path, {"class": update}, 200, answer)
+        return self.record("PUT", path, {"class": update}, 200, {"class": answer} if _class_wrapped() else answer)
 
 
 def _imsx(status: int, minor: str) -> dict[str, Any]:
