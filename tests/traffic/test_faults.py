@@ -90,3 +90,10 @@ def test_junit_names_failures_and_uncounted_findings(recordings: dict[str, Path]
     assert cases["client_request_schema"].find("skipped") is not None  # the client's, not counted
     assert cases["status_code_conformance"].find("failure") is None
     assert suite.get("failures") == str(len(run.result["failed_checks"]))
+
+
+def test_check_option_reports_only_the_named_checks(recordings: dict[str, Path], tmp_path: Path) -> None:
+    run = run_traffic([str(recordings["non_imsx_error"]), "--check", "auth_missing_token"], tmp_path)
+    assert run.code == 1
+    assert set(run.result["failed_checks"]) == {"auth_missing_token"}
+    assert not run.result["other_party_checks"]  # the client's findings were not selected either
