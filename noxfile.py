@@ -2,7 +2,7 @@
 
 `nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests, wheels, spec_diff.
 Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance, bench_spec_diff,
-interop.
+bench_traffic, interop.
 Arguments after `--` go to the underlying command.
 """
 
@@ -143,3 +143,10 @@ def spec_diff(session: nox.Session) -> None:
 def bench_spec_diff(session: nox.Session) -> None:
     install(session)
     session.run("python", "scripts/bench_spec_diff.py", *session.posargs)
+
+
+@nox.session(name="bench_traffic")
+def bench_traffic(session: nox.Session) -> None:
+    """`oneroster-conformance traffic` on >= 100,000 exchanges, next to `redocly drift` where node exists."""
+    install(session)
+    session.run("python", "scripts/bench_traffic.py", *session.posargs)

@@ -12,7 +12,12 @@ __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else list(argv)
     try:
+        if arguments[:1] == ["traffic"]:  # `oneroster-conformance traffic FILE...`: check recorded traffic
+            from oneroster_kit.traffic.cli import main as traffic_main
+
+            return traffic_main(arguments[1:])
         options = parse_options(argv)
         from oneroster_kit.conformance.runner import run
 

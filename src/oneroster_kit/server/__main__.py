@@ -70,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
         help="start with a named fault, to prove a checker catches it (repeatable; each is described below)",
     )
     parser.add_argument("--fsync", action="store_true", help="synchronous=FULL: survive power loss, not only crashes")
+    parser.add_argument(
+        "--record", type=Path, metavar="FILE", help="append every exchange to FILE (NDJSON; tokens and secrets hidden)"
+    )
     return parser
 
 
@@ -90,8 +93,15 @@ def main(argv: list[str] | None = None) -> int:
         app = apply_faults(
             ReferenceApp(store, ServerSettings(args.client_id, args.client_secret, args.token_ttl)), args.fault
         )
+        if args.record is not None:
+            from oneroster_kit.server.recording import Recorder
+
+            app = Recorder(app, args.record, store.class_ids())
     except (SeedError, StorageError, UnknownFaultError) as error:
         print(f"oneroster-reference-server: error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"oneroster-reference-server: error: cannot record to {args.record}: {error.strerror}", file=sys.stderr)
         return 2
     try:
         # proto=IPPROTO_TCP: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP;

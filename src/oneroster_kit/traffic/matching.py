@@ -1,0 +1,80 @@
+"""Match an exchange to an operation of the spec by method and path, under a base URL.
+
+The base (scheme, host and path prefix in front of the spec's paths) is given with `--base-url`,
+or inferred: the first exchange whose path ends in an operation's path fixes it. Exchanges to
+other hosts or prefixes, and paths the spec does not have, are undocumented, not errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from oneroster_kit.contract import Operation, operations
+
+__all__ = ["Match", "Matcher", "Undocumented"]
+
+
+@dataclass(frozen=True)
+class Match:
+    operation: Operation
+    path_values: dict[str, str]  # percent-decoded
+    path: str  # the request path, without the query string (never reported with its query)
+
+
+@dataclass(frozen=True)
+class Undocumented:
+    where: str  # "METHOD host/path-shape" grouped for the report
+    reason: str
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{([^}]+)\}", template)
+    body = "".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>[^/]+)" for index, part in enumerate(parts))
+    return re.compile(f"(?P<_prefix>.*?){body}")
+
+
+class Matcher:
+    def __init__(self, base_url: str | None) -> None:
+        self._templates = [(op, _template_regex(op.path)) for op in operations().values()]
+        self.origin: str | None = None  # scheme://host, None: any host
+        self.prefix: str | None = None  # path prefix, None: not known yet
+        self.inferred = base_url is None
+        if base_url is not None:
+            split = urlsplit(base_url)
+            if split.scheme and split.netloc:
+                self.origin = f"{split.scheme.lower()}://{split.netloc.lower()}"
+            self.prefix = split.path.rstrip("/")
+
+    @property
+    def base(self) -> str | None:
+        if self.prefix is None:
+            return None
+        return (self.origin or "") + self.prefix
+
+    def match(self, method: str, url: str) -> Match | Undocumented:
+        split = urlsplit(url)
+        origin = f"{split.scheme.lower()}://{split.netloc.lower()}" if split.netloc else ""
+        raw_path = split.path or "/"
+        for op, regex in self._templates:
+            found = regex.fullmatch(raw_path)
+            if found is None:
+                continue
+            prefix = found.group("_prefix")
+            if self.prefix is None:  # inferring: the first matching exchange fixes the base
+                self.prefix = prefix
+                self.origin = origin or None
+            if prefix != self.prefix or (self.origin is not None and origin and origin != self.origin):
+                return Undocumented(_shape(method, origin, raw_path), f"outside the base {self.base or '/'}")
+            values = {name: unquote(value) for name, value in found.groupdict().items() if name != "_prefix"}
+            return Match(op, values, raw_path)
+        return Undocumented(_shape(method, origin, raw_path), "no operation of the spec has this path")
+
+
+def _shape(method: str, origin: str, path: str) -> str:
+    """`PUT host/ims/.../results/{id}`: undocumented exchanges grouped without their ids."""
+    segments = path.split("/")
+    shaped = "/".join(seg if len(seg) <= 24 and not any(ch.isdigit() for ch in seg) else "{…}" for seg in segments)
+    host = urlsplit(origin).netloc if origin else ""
+    return f"{method} {host}{shaped[:120]}"

@@ -1,0 +1,301 @@
+"""The suite's semantic checks, made across the exchanges of a recording.
+
+Each resource (a result id, a class id) is followed through the writes the traffic holds:
+result_echo, result_upsert, class_merge, class_unknown_404 and date_last_modified compare an
+answer with its request and with the earlier answers for the same resource, and cite every
+exchange a finding rests on. State is kept for the `resource_limit` most recently written
+resources per operation (a compact digest per field, not the documents), so memory is bounded.
+This assumes the recording holds every write to a resource; a write it missed (another client, a
+lost log line) can make a later answer look wrong.
+"""
+
+from __future__ import annotations
+
+import array
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from oneroster_kit.conformance.compare import echo_mismatches, parse_instant, request_schema
+from oneroster_kit.traffic.blame import Judged, imsx_problems
+from oneroster_kit.traffic.context import Bounded, Context
+from oneroster_kit.traffic.exchange import Exchange
+
+__all__ = ["Semantics", "class_object"]
+
+_SERVER_SET = ("sourcedId", "dateLastModified")
+_SAME_MILLISECOND = datetime.timedelta(milliseconds=10)  # writes closer than this need not advance
+
+
+def _looks_like_instant(value: str) -> bool:
+    return len(value) >= 19 and value[4] == "-" and value[10] in "Tt"
+
+
+def _canonical(value: Any) -> Any:
+    """A form where values equal for the contract are equal: instants as UTC, 1 == 1.0."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        instant = parse_instant(value) if _looks_like_instant(value) else None
+        return ("instant", instant.astimezone(datetime.UTC).isoformat()) if instant is not None else value
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return repr(value)
+
+
+# Digests are Python's own 64-bit hashes: they are compared only within one run (the hash seed
+# differs between runs), cost a fraction of a cryptographic hash, and two different values share
+# one with a chance of about 2**-64 per comparison. Scalars are tagged with their JSON kind, so
+# true and 1 (equal in Python) never share a digest.
+def _digest(value: Any) -> int:
+    """A field value's digest: scalars in canonical form (87.5 == 87.50, instants in UTC), objects
+    and lists as their sorted JSON (canonicalising every nested member cost more than all the rest)."""
+    if isinstance(value, dict | list):
+        try:
+            return hash(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
+        except TypeError:  # an integer beyond 64 bits
+            return hash(repr(_canonical(value)))
+    kind = "bool" if isinstance(value, bool) else "number" if isinstance(value, int | float) else "other"
+    return hash((kind, _canonical(value)))
+
+
+def _pair(key: str, digest: int) -> int:
+    return hash((key, digest))
+
+
+def _combined(pairs: list[tuple[str, int]]) -> int:
+    """One digest of (field, digest) pairs, in field order."""
+    return hash(tuple(sorted(pairs)))
+
+
+def _packed(digests: list[int]) -> bytes:
+    """Digests stored as 8 bytes each (a set of Python ints would take ~10 times the memory)."""
+    return array.array("q", digests).tobytes()
+
+
+def _unpacked(data: bytes) -> set[int]:
+    values = array.array("q")
+    values.frombytes(data)
+    return set(values)
+
+
+def _echoed(sent: Any, got: Any) -> bool:
+    """A fast, stricter form of "every member sent comes back equal": when it holds, the suite's
+    `echo_mismatches` finds nothing (it is called, for the verdict and the message, only otherwise)."""
+    if isinstance(sent, dict):
+        return isinstance(got, dict) and all(k in got and _echoed(v, got[k]) for k, v in sent.items())
+    if isinstance(sent, list):
+        return isinstance(got, list) and len(sent) == len(got) and all(map(_echoed, sent, got))
+    if isinstance(sent, bool) or isinstance(got, bool):
+        return type(sent) is type(got) and sent == got
+    if isinstance(sent, int | float) and isinstance(got, int | float):
+        return sent == got
+    return type(sent) is type(got) and sent == got
+
+
+def _mismatches(schema: dict[str, Any], sent: dict[str, Any], got: Any, path: str) -> list[str]:
+    return [] if _echoed(sent, got) else echo_mismatches(schema, sent, got, path)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def class_object(document: Any) -> dict[str, Any] | None:
+    """The class in an updateClass answer: the bare Class of the spec, or a `{"class": ...}` wrapper."""
+    if not isinstance(document, dict):
+        return None
+    if "sourcedId" not in document and isinstance(document.get("class"), dict):
+        inner: dict[str, Any] = document["class"]
+        return inner
+    return document
+
+
+@dataclass(frozen=True, slots=True)
+class _ResultState:
+    ref: str
+    body: int  # digest of the request's result (server-set members aside)
+    answer: int  # digest of the answer's result, dateLastModified aside
+    sent: bytes  # 8-byte digests of (field, value sent), concatenated: ~120 bytes, not a set of tuples
+
+
+@dataclass(frozen=True, slots=True)
+class _ClassState:
+    ref: str
+    fields: tuple[tuple[str, int, str], ...]  # (field, digest, short repr) of the answer
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamp:
+    ref: str
+    instant: datetime.datetime
+    started: datetime.datetime | None
+
+
+class Semantics:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        limit = ctx.resource_limit
+        self.results: Bounded[str, _ResultState] = Bounded(limit)
+        self.classes: Bounded[str, _ClassState] = Bounded(limit)
+        self.unknown_classes: Bounded[str, str] = Bounded(limit)
+        self.stamps: Bounded[tuple[str, str], _Stamp] = Bounded(limit * 2)
+        self.schemas = {name: request_schema(name) for name in ("putResult", "updateClass")}
+        self.fields = {name: frozenset(schema.get("properties", {})) for name, schema in self.schemas.items()}
+
+    @property
+    def evicted(self) -> int:
+        return sum(b.evicted for b in (self.results, self.classes, self.unknown_classes, self.stamps))
+
+    def observe(self, exchange: Exchange, judged: Judged) -> None:
+        ok = 200 <= exchange.status < 300
+        if judged.operation.operation_id == "putResult":
+            if ok and judged.request_valid and not judged.mismatch:
+                self._result(exchange, judged)
+        elif judged.operation.operation_id == "updateClass":
+            self._class(exchange, judged, ok)
+
+    # -- results ---------------------------------------------------------------------------------
+    def _result(self, exchange: Exchange, judged: Judged) -> None:
+        ctx, rid = self.ctx, judged.sourced_id
+        answer = judged.response.get("result") if isinstance(judged.response, dict) else None
+        if not isinstance(answer, dict):
+            return  # the schema check has said so
+        sent = {k: v for k, v in judged.request["result"].items() if k not in _SERVER_SET}
+
+        def fail(check: str, message: str, also: tuple[str, ...] = ()) -> None:
+            ctx.fail(check, "server", exchange, "putResult", message, judged.request, also)
+
+        ctx.looked("result_echo")
+        problems = _mismatches(self.schemas["putResult"], sent, answer, "result")
+        if answer.get("sourcedId") != rid:
+            problems.insert(0, f"result.sourcedId: {answer.get('sourcedId')!r} is not the path id {rid!r}")
+        if problems:
+            fail("result_echo", "; ".join(problems))
+        known = self.fields["putResult"]
+        sent_digests = sorted((k, _digest(v)) for k, v in sent.items())
+        answer_digests = {k: _digest(v) for k, v in answer.items() if k != "dateLastModified"}
+        state = _ResultState(
+            exchange.ref,
+            _combined(sent_digests),
+            _combined(list(answer_digests.items())),
+            _packed([_pair(k, d) for k, d in sent_digests if k in known]),
+        )
+        previous = self.results.get(rid)
+        if previous is not None:
+            ctx.looked("result_upsert")
+            earlier = _unpacked(previous.sent)
+            if previous.body == state.body and previous.answer != state.answer:
+                fail("result_upsert", "repeating the same PUT changed the stored result", (previous.ref,))
+            kept = sorted(
+                k
+                for k, v in answer.items()
+                if k not in sent and k not in _SERVER_SET and k in known and _pair(k, answer_digests[k]) in earlier
+            )
+            if kept:
+                fail(
+                    "result_upsert",
+                    f"the PUT replaced the result but the answer still holds {', '.join(kept)} from the earlier PUT "
+                    "(not sent this time): merged instead of replaced",
+                    (previous.ref,),
+                )
+        self.results.put(rid, state)
+        self._stamp(exchange, judged, "putResult", rid, answer)
+
+    # -- classes ---------------------------------------------------------------------------------
+    def _class(self, exchange: Exchange, judged: Judged, ok: bool) -> None:
+        ctx, cid = self.ctx, judged.sourced_id
+
+        def fail(check: str, message: str, also: tuple[str, ...] = ()) -> None:
+            ctx.fail(check, "server", exchange, "updateClass", message, judged.request, also)
+
+        if exchange.status == 404 and judged.request_valid and judged.auth_ok:
+            ctx.looked("class_unknown_404")
+            problems = imsx_problems(judged.operation, 404, judged.response, 404, "unknownobject")
+            if problems:
+                fail("class_unknown_404", "a PUT to an unknown class id: " + "; ".join(problems))
+            self.unknown_classes.put(cid, exchange.ref)
+            return
+        if not (ok and judged.request_valid):
+            return
+        ctx.looked("class_unknown_404")
+        earlier_404 = self.unknown_classes.get(cid)
+        if earlier_404 is not None:
+            fail(
+                "class_unknown_404",
+                f"class {cid!r} was answered 404 before and {exchange.status} now; the spec has no way to create a "
+                "class, so the PUT created it",
+                (earlier_404,),
+            )
+        elif ctx.known_class_ids and cid not in ctx.known_class_ids:
+            fail(
+                "class_unknown_404",
+                f"class {cid!r} is not among the classes that existed when the recording started, yet the PUT was "
+                f"answered {exchange.status} instead of 404 (the class was created)",
+            )
+        answer = class_object(judged.response)
+        if answer is None:
+            return
+        update = judged.request["class"] if isinstance(judged.request.get("class"), dict) else {}
+        ctx.looked("class_merge")
+        problems = _mismatches(self.schemas["updateClass"], update, answer, "class")
+        if problems:
+            fail("class_merge", "fields sent do not come back equal: " + "; ".join(problems))
+        changeable = self.fields["updateClass"]
+        previous = self.classes.get(cid)
+        if previous is not None:
+            now = {k: _digest(v) for k, v in answer.items()}
+            changed = []
+            for key, digest, shown in previous.fields:
+                if key == "dateLastModified" or (key in update and key in changeable):
+                    continue
+                if key not in answer:
+                    changed.append(f"{key}: not sent, had {shown}, now missing")
+                elif now[key] != digest:
+                    changed.append(f"{key}: not sent, had {shown}, now {_short(answer[key])}")
+            if changed:
+                fail(
+                    "class_merge",
+                    "fields not sent since the earlier answer changed: " + "; ".join(changed),
+                    (previous.ref,),
+                )
+        self.classes.put(cid, _ClassState(exchange.ref, tuple((k, _digest(v), _short(v)) for k, v in answer.items())))
+        self._stamp(exchange, judged, "updateClass", cid, answer)
+
+    # -- dateLastModified ------------------------------------------------------------------------
+    def _stamp(self, exchange: Exchange, judged: Judged, operation: str, key: str, stamped: dict[str, Any]) -> None:
+        ctx = self.ctx
+        ctx.looked("date_last_modified")
+        value = stamped.get("dateLastModified")
+        instant = parse_instant(value)
+
+        def fail(message: str, also: tuple[str, ...] = ()) -> None:
+            ctx.fail("date_last_modified", "server", exchange, operation, message, judged.request, also)
+
+        if instant is None:
+            fail(f"dateLastModified {_short(value)} is not an RFC 3339 date-time")
+            return
+        wrapper = judged.request.get("result" if operation == "putResult" else "class")
+        sent = parse_instant(wrapper.get("dateLastModified")) if isinstance(wrapper, dict) else None
+        if sent is not None and sent == instant:
+            fail(f"dateLastModified is the value the client sent ({value}), not set by the server")
+        previous = self.stamps.get((operation, key))
+        if previous is not None:
+            close = (
+                exchange.started is not None
+                and previous.started is not None
+                and exchange.started - previous.started < _SAME_MILLISECOND
+            )
+            if instant < previous.instant or (instant == previous.instant and not close):
+                fail(
+                    f"dateLastModified did not advance: {previous.instant.isoformat()} then {instant.isoformat()}",
+                    (previous.ref,),
+                )
+        self.stamps.put((operation, key), _Stamp(exchange.ref, instant, exchange.started))
