@@ -184,7 +184,8 @@ def judge(ctx: Context, exchange: Exchange, match: Match) -> Judged | None:
         grant = grant_from_jwt(raw, exchange.ref)
         ctx.tokens_with_claims += grant is not None
     del raw
-    lacking = [s for s in op.scopes if grant is not None and grant.scopes is not None and s not in grant.scopes]
+    # the operation's security requirements are alternatives: one satisfied set is enough
+    lacking = op.scopes_lacking(grant.scopes) if grant is not None and grant.scopes is not None else []
     expired = (
         grant is not None
         and grant.expires_at is not None
