@@ -68,16 +68,24 @@ def _parser() -> argparse.ArgumentParser:
         help="start with a named fault (repeatable); known: " + (", ".join(sorted(FAULTS)) or "none"),
     )
     parser.add_argument("--fsync", action="store_true", help="synchronous=FULL: survive power loss, not only crashes")
-    limits = parser.add_argument_group("limits (see the README's Reliability section)")
-    limits.add_argument("--head-timeout", type=float, default=10.0, help="seconds to receive a request head (10)")
-    limits.add_argument("--body-timeout", type=float, default=30.0, help="seconds to receive a request body (30)")
-    limits.add_argument("--keep-alive-timeout", type=float, default=5.0, help="idle seconds between requests (5)")
-    limits.add_argument("--max-connections", type=int, default=4096, help="open connections, beyond: 503 (4096)")
-    limits.add_argument("--max-in-flight", type=int, default=256, help="requests in progress, beyond: 503 (256)")
-    limits.add_argument(
-        "--db-busy-timeout", type=float, default=2.0, help="seconds to wait for a locked database, then 503 (2)"
-    )
+    limits = parser.add_argument_group("limits (see the README's Reliability section; env ONEROSTER_<NAME>)")
+    for name, kind, default, meaning in _LIMITS:
+        env = "ONEROSTER_" + name.upper().replace("-", "_")
+        limits.add_argument(
+            f"--{name}", type=kind, default=os.environ.get(env, default), help=f"{meaning} (default {default})"
+        )
     return parser
+
+
+# name, type, default, meaning: each also settable as ONEROSTER_<NAME> (e.g. ONEROSTER_HEAD_TIMEOUT)
+_LIMITS: list[tuple[str, type[float] | type[int], str, str]] = [
+    ("head-timeout", float, "10", "seconds to receive a request line and headers, then 408"),
+    ("body-timeout", float, "30", "seconds to receive a request body, then 408"),
+    ("keep-alive-timeout", float, "5", "idle seconds between requests before the connection is closed"),
+    ("max-connections", int, "4096", "open connections; beyond, 503 and close"),
+    ("max-in-flight", int, "256", "requests in progress; beyond, 503"),
+    ("db-busy-timeout", float, "2", "seconds a write waits for the database, then 503 with Retry-After"),
+]
 
 
 def _connection_cap(requested: int) -> int:
