@@ -133,7 +133,11 @@ class ReferenceApp:
         except Exception:
             self.unhandled += 1
             self._log.write(f"UNHANDLED {scope['method']} {scope['path']!r}\n{traceback.format_exc()}")
-            response = imsx_response(500, "Internal server error.")
+            if scope.get("raw_path") == TOKEN_PATH.encode("ascii"):  # the token endpoint answers OAuth2 bodies
+                body = b'{"error": "server_error", "error_description": "Internal server error."}'
+                response = Response(body, 500, media_type="application/json")
+            else:
+                response = imsx_response(500, "Internal server error.")
         await response(scope, receive, send_capturing)
         self._log_line(scope, status, started)
 
