@@ -10,8 +10,8 @@ it is logged with `UNHANDLED` and answered 500 (imsx) so the process never drops
 
 Nothing slow runs on the event loop: database work runs on one dedicated thread (a write that
 waits longer than the busy timeout, in the queue or for SQLite's lock, is answered 503 with
-Retry-After), and bodies above `_INLINE_BODY_BYTES` are parsed and validated on another, one at a
-time, with a bounded 422 report (`violations.summarise`). The token endpoint never touches the
+Retry-After), and bodies above `_INLINE_BODY_BYTES` are parsed and validated in a worker process,
+one at a time, with a bounded 422 report (`bodycheck`). The token endpoint never touches the
 database.
 """
 
@@ -36,11 +36,10 @@ from starlette.types import Message, Receive, Scope, Send
 
 from oneroster_kit.contract import Operation, SchemaValidator, Violation, operations
 from oneroster_kit.server.auth import BearerError, TokenIssuer, derive_token_key
+from oneroster_kit.server.bodycheck import CheckerUnavailableError, LargeBodyChecker, Refusal, check_body
 from oneroster_kit.server.documents import merge_class, render_class, result_document
 from oneroster_kit.server.errors import imsx_response
-from oneroster_kit.server.jsondoc import BodyError, parse_body
 from oneroster_kit.server.requestbody import BodyTooLargeError, media_type_problem, read_limited
-from oneroster_kit.server.schemawalk import project
 from oneroster_kit.server.storage import DatabaseBusyError, Store
 from oneroster_kit.server.throttle import FailureThrottle
 from oneroster_kit.server.token_endpoint import TokenEndpoint
@@ -92,7 +91,7 @@ class ReferenceApp:
         self._log = log if log is not None else sys.stderr
         self._issuer = TokenIssuer(derive_token_key(settings.client_secret, store.token_salt), settings.client_id)
         self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="oneroster-db")
-        self._body_thread = ThreadPoolExecutor(1, thread_name_prefix="oneroster-body")
+        self._large_bodies = LargeBodyChecker()
         specified = operations()
         handlers: dict[str, Handler] = {"putResult": self._put_result, "updateClass": self._update_class}
         missing = sorted(set(specified) - set(handlers))
@@ -166,7 +165,7 @@ class ReferenceApp:
 
     def close(self) -> None:
         """Wait for database work in progress and stop the worker threads (before `store.close()`)."""
-        self._body_thread.shutdown(wait=True, cancel_futures=True)
+        self._large_bodies.close()
         self._db_thread.shutdown(wait=True)
 
     async def _in_db(self, work: Callable[[], T]) -> T:
@@ -234,28 +233,18 @@ class ReferenceApp:
         if problem is not None:
             return imsx_response(400, problem)
         if len(raw) <= _INLINE_BODY_BYTES:
-            checked = self._check_body(route, raw)
-        else:  # one large body at a time, and never on the event loop
-            checked = await asyncio.wrap_future(self._body_thread.submit(self._check_body, route, raw))
-        if isinstance(checked, Response):
-            return checked
+            checked = check_body(op.operation_id, raw)
+        else:  # one large body at a time, in a worker process: never on the event loop or under its GIL
+            try:
+                checked = await self._large_bodies.check(op.operation_id, raw)
+            except CheckerUnavailableError as error:
+                return imsx_response(503, f"{error}; retry later.", headers={"Retry-After": _RETRY_AFTER})
+        if isinstance(checked, Refusal):
+            return imsx_response(checked.status, checked.description, checked.details)
         try:
             return await route.handler(request, sourced_id, checked)
         except DatabaseBusyError:
             return imsx_response(503, "The database is busy; retry later.", headers={"Retry-After": _RETRY_AFTER})
-
-    @staticmethod
-    def _check_body(route: _Route, raw: bytes) -> Any:
-        """The projected document, or the 400/422 answer for a body that is unreadable or invalid."""
-        try:
-            document = parse_body(raw)
-        except BodyError as error:
-            return imsx_response(400, str(error))
-        report = summarise(route.validator.iter_violations(document))
-        if report.details:
-            return imsx_response(422, report.description, report.details)
-        op = route.operation
-        return project(op.components, op.request_validator.schema, document)
 
     @staticmethod
     def _unprocessable(problems: list[Violation]) -> Response:
