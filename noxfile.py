@@ -1,7 +1,7 @@
 """Sessions of the OneRoster contract kit.
 
 `nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests.
-Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance.
+Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance, bench_soak.
 Arguments after `--` go to the underlying command.
 """
 
@@ -94,3 +94,10 @@ def bench_client(session: nox.Session) -> None:
 def bench_conformance(session: nox.Session) -> None:
     install(session)
     session.run("python", "scripts/bench_conformance.py", *session.posargs)
+
+
+@nox.session(name="bench_soak")
+def bench_soak(session: nox.Session) -> None:
+    """Valid and hostile traffic with SIGKILL/restarts: lost writes, 5xx, p50/p99 against idle."""
+    install(session)
+    session.run("python", "scripts/bench_soak.py", *session.posargs)

@@ -6,7 +6,8 @@ Three phases against one reference server (a real process on loopback, its defau
 2. hostile: the same client while a separate process keeps 1,000 slow connections open (a
    header line per second, reconnecting when the server closes them at its head deadline) and
    sends oversized bodies, invalid bodies, a 1 MB body of 500,000 violations, forged tokens,
-   wrong client secrets and malformed HTTP;
+   wrong client secrets and malformed HTTP; phases 1 and 2 alternate in rounds, so that other
+   load on the machine falls on both alike;
 3. crash: the same two, while the server is SIGKILLed and restarted on the same database.
 
 It prints acknowledged writes (201), lost writes (acknowledged but not stored byte-identical
@@ -14,7 +15,7 @@ after the last restart: must be 0), 5xx answers seen by anyone (must be 0), the 
 answers by kind, and the well-behaved client's p50/p99 in phase 2 relative to phase 1 (target:
 p99 within 3x).
 
-    python scripts/bench_soak.py [--duration 10] [--kills 3] [--slow 1000] [--check]
+    python scripts/bench_soak.py [--duration 30] [--rounds 3] [--kills 3] [--slow 1000] [--check]
 """
 
 from __future__ import annotations
@@ -151,10 +152,12 @@ async def _hostile(port: int, seconds: float, slow: int, token: str, class_id: s
     counts: collections.Counter[str] = collections.Counter()
     stop = time.monotonic() + seconds
     tasks = []
-    for number in range(slow):
+    for number in range(slow):  # spread over about 2 s, so that their head deadlines do not coincide
         tasks.append(asyncio.create_task(_slow_connection(port, counts, stop)))
-        if number % 100 == 99:
-            await asyncio.sleep(0.05)
+        if number % 10 == 9:
+            await asyncio.sleep(0.02)
+    await asyncio.sleep(0.5)
+    print("OPEN", flush=True)  # the caller starts measuring now
     tasks += [asyncio.create_task(_junk(port, f"guess-{n}", token, class_id, counts, stop)) for n in range(2)]
     await asyncio.gather(*tasks, return_exceptions=True)
     return dict(counts)
@@ -214,6 +217,18 @@ def _start_hostile(port: int, seconds: float, slow: int, token: str, class_id: s
     return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
 
 
+def _wait_open(process: subprocess.Popen[str]) -> None:
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line.startswith("OPEN"):
+        raise SystemExit(f"the hostile process did not start: {line!r}")
+
+
+def _merge(into: dict[str, int], counts: dict[str, int]) -> None:
+    for kind, number in counts.items():
+        into[kind] = into.get(kind, 0) + number
+
+
 def _hostile_counts(process: subprocess.Popen[str]) -> dict[str, int]:
     out, _ = process.communicate(timeout=120)
     lines = [line for line in out.splitlines() if line.startswith("{")]
@@ -223,8 +238,9 @@ def _hostile_counts(process: subprocess.Popen[str]) -> dict[str, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per phase (default 10)")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds per phase (default 30)")
     parser.add_argument("--kills", type=int, default=3, help="SIGKILL/restart cycles in phase 3 (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating idle/hostile rounds in phases 1-2 (3)")
     parser.add_argument("--slow", type=int, default=1000, help="slow connections held open (default 1000)")
     parser.add_argument("--check", action="store_true", help="exit 1 unless lost = 0, 5xx = 0 and p99 within 3x")
     parser.add_argument("--hostile", nargs=5, help=argparse.SUPPRESS)
@@ -241,14 +257,19 @@ def main() -> int:
         ]
         client = Client(server, token)
         client.run(1.0)  # warm-up
-        idle = client.run(args.duration)
+        idle: list[float] = []
+        under_load: list[float] = []
+        hostile_counts: dict[str, int] = {}
+        share = args.duration / args.rounds
+        for _ in range(args.rounds):  # alternating, so that the machine's other load hits both alike
+            idle += client.run(share)
+            hostile = _start_hostile(server.port, share + 3.5, args.slow, token, server.class_ids[0])
+            _wait_open(hostile)
+            under_load += client.run(share)
+            _merge(hostile_counts, _hostile_counts(hostile))
 
-        hostile = _start_hostile(server.port, args.duration + 3, args.slow, token, server.class_ids[0])
-        time.sleep(3)  # the slow connections are opened
-        under_load = client.run(args.duration)
-        hostile_counts = _hostile_counts(hostile)
-
-        hostile = _start_hostile(server.port, args.duration, min(args.slow, 200), token, server.class_ids[0])
+        hostile = _start_hostile(server.port, args.duration + 3, min(args.slow, 200), token, server.class_ids[0])
+        _wait_open(hostile)
         kills = 0
 
         def killer() -> None:
@@ -275,7 +296,8 @@ def main() -> int:
     crash_5xx = sum(n for kind, n in crash_counts.items() if kind.split(": ")[-1].startswith("5"))
     unhandled = log.count("UNHANDLED")
     print(
-        f"phases of {args.duration:g} s; {args.slow} slow connections in phase 2; {kills} SIGKILL/restarts in phase 3"
+        f"phases of {args.duration:g} s ({args.rounds} alternating idle/hostile rounds); {args.slow} slow "
+        f"connections in phase 2; {kills} SIGKILL/restarts in phase 3"
     )
     print(f"acknowledged writes: {len(client.acknowledged)}")
     print(f"lost writes: {lost}")
