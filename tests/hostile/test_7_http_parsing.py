@@ -75,3 +75,16 @@ def test_a_head_under_16_kib_is_served(server: ReferenceServer) -> None:
         sock.sendall(_with_header(15 * 1024))
         answer = read_answer(sock, deadline=3)
     assert status_of(answer) == 404, answer[:300]
+
+
+def test_the_limits_apply_to_a_second_request_on_a_kept_alive_connection(server: ReferenceServer) -> None:
+    with connect(server) as sock:
+        sock.sendall(b"GET /nothing HTTP/1.1\r\nHost: a\r\n\r\n")
+        first = b""
+        while b"\r\n\r\n" not in first:
+            first += sock.recv(65536)
+        assert status_of(first) == 404
+        time.sleep(0.1)
+        sock.sendall(_with_header(17 * 1024))
+        answer = read_answer(sock, deadline=3)
+    assert b"HTTP/1.1 431 " in answer, answer[:300]

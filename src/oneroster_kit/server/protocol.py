@@ -179,8 +179,9 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         cycle = self.cycle
-        if cycle is None or not cycle.response_started:
-            if cycle is not None:
+        answering = cycle is not None and cycle.response_started and not cycle.response_complete
+        if not answering:  # no response is half-written on this connection: the refusal can go out
+            if cycle is not None and not cycle.response_started:
                 cycle.response_started = True  # the app, if running, must not answer as well
                 cycle.response_complete = True
             self.transport.write(_refusal(status, description, extra))
