@@ -106,8 +106,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
-            self._refuse(400, "Protocol upgrades are not supported.")
-            return
+            return  # as uvicorn without websockets: the request is served as HTTP/1.1, the upgrade ignored
         except httptools.HttpParserError as error:
             cause = error.__context__
             if isinstance(cause, _HeadTooLargeError):
