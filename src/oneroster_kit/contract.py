@@ -112,6 +112,23 @@ class SchemaValidator:
         unique = {(v.location, v.message): v for v in found}
         return sorted(unique.values(), key=lambda v: (v.location, v.message))
 
+    def first_violation(self, instance: Any) -> Violation | None:
+        """The compiled check's first violation, in fastjsonschema's words; None when valid.
+
+        Cheap even where the authority is not (it stops at the first problem).
+        """
+        self.fast_accepts(None)  # compiles the check on first use
+        assert self._compiled is not None
+        try:
+            self._compiled(instance)
+        except fastjsonschema.JsonSchemaValueException as error:
+            name = error.name or "data"
+            location = name.removeprefix("data").lstrip(".") or "(body)"
+            return Violation(location, error.message.removeprefix(name).strip(), str(error.rule))
+        except fastjsonschema.JsonSchemaException as error:
+            return Violation("(body)", str(error), "schema")
+        return None
+
     def iter_violations(self, instance: Any) -> Iterator[Violation]:
         """Violations one at a time, in jsonschema's order (not sorted, not deduplicated).
 

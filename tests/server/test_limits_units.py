@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 
 from oneroster_kit.contract import Violation
+from oneroster_kit.server.bodycheck import Refusal, check_body
 from oneroster_kit.server.looplog import BoundedLoopLog
 from oneroster_kit.server.throttle import FailureThrottle
 from oneroster_kit.server.violations import MAX_EXAMINED, summarise
@@ -87,3 +89,15 @@ def test_the_loop_log_writes_one_line_per_kind_and_second() -> None:
     lines = out.getvalue().splitlines()
     assert len(lines) == 2 and lines[1].endswith("(9999 more like it left out)"), lines
     assert "Traceback" not in out.getvalue()
+
+
+def test_a_large_body_check_stops_at_its_time_budget_with_the_first_violation() -> None:
+    """200,000 valid items and one invalid one: jsonschema needs seconds to find it; the budget stops it."""
+    body = json.dumps({"class": {"grades": ["9"] * 200_000 + [1]}}).encode()
+    refusal = check_body("updateClass", body, budget=0.05)
+    assert isinstance(refusal, Refusal) and refusal.status == 422
+    assert refusal.description.startswith("class.grades[200000]: must be string"), refusal.description
+    assert refusal.description.endswith("checking stopped after 0.05 s; there may be more")
+    assert check_body("updateClass", json.dumps({"class": {"grades": ["9"] * 1000}}).encode(), budget=0.05) == {
+        "class": {"grades": ["9"] * 1000}
+    }

@@ -5,7 +5,10 @@ Small bodies are checked inline: about 0.1 ms. A large body (up to the 1 MiB lim
 seconds of CPU (half a million array items, each valid but the last, make jsonschema walk them
 all), and a thread would still hold the GIL against the event loop for most of that time, so
 `LargeBodyChecker` runs such checks in one worker process: other requests keep their latency,
-and one large body at a time is checked, which bounds what they cost together. The worker runs
+and one large body at a time is checked, which bounds what they cost together. There the
+search for violations also has a time budget (`LARGE_BODY_BUDGET`, enforced with SIGALRM in the
+worker): past it, the 422 lists what was found, or else the compiled check's first violation,
+and says that checking stopped. The worker runs
 at a lower CPU priority (nice +10), so on a busy machine the event loop wins the CPU over it.
 """
 
@@ -15,17 +18,21 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import signal
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from oneroster_kit.contract import operation
+from oneroster_kit.contract import Violation, operation
 from oneroster_kit.server.jsondoc import BodyError, parse_body
 from oneroster_kit.server.schemawalk import project
-from oneroster_kit.server.violations import summarise
+from oneroster_kit.server.violations import MAX_EXAMINED, summarise
 
-__all__ = ["CheckerUnavailableError", "LargeBodyChecker", "Refusal", "check_body"]
+__all__ = ["LARGE_BODY_BUDGET", "CheckerUnavailableError", "LargeBodyChecker", "Refusal", "check_body"]
+
+LARGE_BODY_BUDGET = 1.0  # seconds of searching for violations in one large body (after parsing)
 
 
 @dataclass(frozen=True)
@@ -41,17 +48,55 @@ class CheckerUnavailableError(RuntimeError):
     """The worker process died (e.g. killed for memory); answered 503, and a new one is started."""
 
 
-def check_body(operation_id: str, raw: bytes) -> Any:
-    """The body projected on the operation's request schema, or a `Refusal`."""
+def check_body(operation_id: str, raw: bytes, budget: float | None = None) -> Any:
+    """The body projected on the operation's request schema, or a `Refusal`.
+
+    `budget` (seconds; only in the worker process's main thread) bounds the search for violations.
+    """
     try:
         document = parse_body(raw)
     except BodyError as error:
         return Refusal(400, str(error))
     op = operation(operation_id)
-    report = summarise(op.request_validator.iter_violations(document))
+    validator = op.request_validator
+    if budget is None:
+        report = summarise(validator.iter_violations(document))
+    else:
+        first = validator.first_violation(document)
+        if first is None:
+            return project(op.components, validator.schema, document)
+        found: list[Violation] = []
+        stopped = None
+        try:
+            with _time_limit(budget):
+                for violation in validator.iter_violations(document):
+                    found.append(violation)
+                    if len(found) > MAX_EXAMINED:
+                        break
+        except _OutOfTimeError:
+            stopped = f"checking stopped after {budget:g} s; there may be more"
+        report = summarise(found or [first], stopped)
     if report.details:
         return Refusal(422, report.description, report.details)
-    return project(op.components, op.request_validator.schema, document)
+    return project(op.components, validator.schema, document)
+
+
+class _OutOfTimeError(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    def expired(signum: int, frame: object) -> None:
+        raise _OutOfTimeError()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _lower_priority() -> None:
@@ -71,7 +116,7 @@ class LargeBodyChecker:
             self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_lower_priority)
         pool = self._pool
         try:
-            return await asyncio.wrap_future(pool.submit(check_body, operation_id, raw))
+            return await asyncio.wrap_future(pool.submit(check_body, operation_id, raw, LARGE_BODY_BUDGET))
         except BrokenProcessPool:
             if self._pool is pool:
                 self._pool = None

@@ -42,8 +42,11 @@ class Report:
     details: list[dict[str, str]]
 
 
-def summarise(violations: Iterable[Violation]) -> Report:
-    """The capped report of `violations` (consumed lazily, at most MAX_EXAMINED of them)."""
+def summarise(violations: Iterable[Violation], stopped: str | None = None) -> Report:
+    """The capped report of `violations` (consumed lazily, at most MAX_EXAMINED of them).
+
+    `stopped` says why the caller stopped looking early (the count is then a lower bound).
+    """
     groups: dict[tuple[str, str], _Group] = {}
     examined = 0
     capped = False
@@ -79,7 +82,9 @@ def summarise(violations: Iterable[Violation]) -> Report:
     shown = [entry for entry, single in entries if single][:_DESCRIBED]
     described = "; ".join(f"{entry['field']}: {entry['message']}" for entry in shown)
     more = examined - len(shown)
-    if more or capped:
-        bound = "at least " if capped else ""
+    if more:
+        bound = "at least " if capped or stopped is not None else ""
         described += f"; and {bound}{more} more (see imsx_error_details)"
+    if stopped is not None:
+        described += f"; {stopped}"
     return Report(described, [entry for entry, _ in entries])
