@@ -1,8 +1,8 @@
 """Sessions of the OneRoster contract kit.
 
 `nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests, wheels, spec_diff.
-Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance, bench_spec_diff,
-bench_traffic, interop.
+Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance, bench_soak,
+bench_spec_diff, bench_traffic, interop.
 Arguments after `--` go to the underlying command.
 """
 
@@ -150,3 +150,10 @@ def bench_traffic(session: nox.Session) -> None:
     """`oneroster-conformance traffic` on >= 100,000 exchanges, next to `redocly drift` where node exists."""
     install(session)
     session.run("python", "scripts/bench_traffic.py", *session.posargs)
+
+
+@nox.session(name="bench_soak")
+def bench_soak(session: nox.Session) -> None:
+    """Valid and hostile traffic with SIGKILL/restarts: lost writes, 5xx, p50/p99 against idle."""
+    install(session)
+    session.run("python", "scripts/bench_soak.py", *session.posargs)

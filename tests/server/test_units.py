@@ -109,7 +109,7 @@ def test_a_storage_failure_answers_500_imsx_and_is_logged(tmp_path: Path) -> Non
     import httpx
 
     from oneroster_kit.server.app import ReferenceApp, ServerSettings
-    from oneroster_kit.server.auth import TokenIssuer
+    from oneroster_kit.server.auth import TokenIssuer, derive_token_key
 
     class FailingStore(Store):
         def put_result(self, sourced_id: str, build: Callable[[str], str]) -> str:
@@ -118,7 +118,7 @@ def test_a_storage_failure_answers_500_imsx_and_is_logged(tmp_path: Path) -> Non
     store = FailingStore(tmp_path / "failing.db")
     log = io.StringIO()
     app = ReferenceApp(store, ServerSettings("c", "s", 60), log=log)
-    token = TokenIssuer(store.token_key, "c").issue(operation("putResult").scopes, 60)
+    token = TokenIssuer(derive_token_key("s", store.token_salt), "c").issue(operation("putResult").scopes, 60)
     body = {"result": {"status": "active", "lineItem": {"sourcedId": "l"}, "student": {"sourcedId": "s"},
                        "scoreStatus": "exempt", "scoreDate": "2026-11-20T14:30:00Z"}}  # fmt: skip
 

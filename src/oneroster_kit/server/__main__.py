@@ -2,7 +2,11 @@
 
 Prints one JSON line on stdout when it accepts connections:
 `{"event": "ready", "base_url": ..., "token_url": ..., "class_ids": [...]}`, then logs one line per
-request on stderr. Stops cleanly on SIGINT/SIGTERM.
+request on stderr. SIGTERM and SIGINT stop it gracefully: no new connections, requests in
+progress finish (up to 5 s), the database is closed, exit status 0.
+
+The event loop is uvloop and the HTTP parser httptools (llhttp), with the connection limits of
+`oneroster_kit.server.protocol`; see the README's "Reliability" section for the evidence and limits.
 """
 
 from __future__ import annotations
@@ -12,17 +16,23 @@ import asyncio
 import functools
 import json
 import os
+import resource
+import signal
 import socket
 import sys
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
+import uvloop
 
 from oneroster_kit.server.app import ReferenceApp, ServerSettings
 from oneroster_kit.server.documents import class_document
 from oneroster_kit.server.faults import FAULTS, UnknownFaultError, apply_faults
+from oneroster_kit.server.looplog import BoundedLoopLog
+from oneroster_kit.server.protocol import ConnectionLimits, GuardedHttpProtocol
 from oneroster_kit.server.seed import DEFAULT_SEED, SeedError, load_seed
-from oneroster_kit.server.storage import StorageError, Store
+from oneroster_kit.server.storage import DatabaseBusyError, StorageError, Store
 
 __all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "main"]
 
@@ -73,7 +83,41 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--record", type=Path, metavar="FILE", help="append every exchange to FILE (NDJSON; tokens and secrets hidden)"
     )
+    limits = parser.add_argument_group("limits (see the README's Reliability section; env ONEROSTER_<NAME>)")
+    for name, kind, default, meaning in _LIMITS:
+        env = "ONEROSTER_" + name.upper().replace("-", "_")
+        limits.add_argument(
+            f"--{name}", type=kind, default=os.environ.get(env, default), help=f"{meaning} (default {default})"
+        )
     return parser
+
+
+# name, type, default, meaning: each also settable as ONEROSTER_<NAME> (e.g. ONEROSTER_HEAD_TIMEOUT)
+_LIMITS: list[tuple[str, type[float] | type[int], str, str]] = [
+    ("head-timeout", float, "10", "seconds to receive a request line and headers, then 408"),
+    ("body-timeout", float, "30", "seconds to receive a request body, then 408"),
+    ("keep-alive-timeout", float, "5", "idle seconds between requests before the connection is closed"),
+    ("max-connections", int, "4096", "open connections; beyond, 503 and close"),
+    ("max-in-flight", int, "256", "requests in progress; beyond, 503"),
+    ("db-busy-timeout", float, "2", "seconds a write waits for the database, then 503 with Retry-After"),
+]
+
+
+def _connection_cap(requested: int) -> int:
+    """`requested`, lowered so that open connections never exhaust the file-descriptor limit.
+
+    The soft limit is raised to the hard one first; 64 descriptors stay free for the database,
+    the log and the listening socket.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    return max(1, min(requested, soft - 64))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,24 +129,33 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--port must be from 0 to 65535")
     if not args.client_id or not args.client_secret:
         parser.error("--client-id and --client-secret must not be empty")
+    for name in ("head_timeout", "body_timeout", "keep_alive_timeout", "db_busy_timeout"):
+        if not getattr(args, name) > 0:
+            parser.error(f"--{name.replace('_', '-')} must be more than 0 seconds")
+    if args.max_connections < 1 or args.max_in_flight < 1:
+        parser.error("--max-connections and --max-in-flight must be at least 1")
     try:
         seed = load_seed(args.seed or DEFAULT_SEED)
-        store = Store(Path(args.db), durable=args.fsync)
+        store = Store(Path(args.db), durable=args.fsync, busy_timeout=args.db_busy_timeout)
         if store.is_new or args.seed is not None:
             store.add_seed(seed.objects, [(sid, functools.partial(class_document, doc)) for sid, doc in seed.classes])
-        app = apply_faults(
-            ReferenceApp(store, ServerSettings(args.client_id, args.client_secret, args.token_ttl)), args.fault
+        reference = ReferenceApp(
+            store, ServerSettings(args.client_id, args.client_secret, args.token_ttl, args.db_busy_timeout)
         )
-        if args.record is not None:
-            from oneroster_kit.server.recording import Recorder
-
-            app = Recorder(app, args.record, store.class_ids())
-    except (SeedError, StorageError, UnknownFaultError) as error:
+        app = apply_faults(reference, args.fault)
+    except (SeedError, StorageError, DatabaseBusyError, UnknownFaultError) as error:
         print(f"oneroster-reference-server: error: {error}", file=sys.stderr)
         return 2
-    except OSError as error:
-        print(f"oneroster-reference-server: error: cannot record to {args.record}: {error.strerror}", file=sys.stderr)
-        return 2
+    if args.record is not None:
+        from oneroster_kit.server.recording import Recorder
+
+        try:
+            app = Recorder(app, args.record, store.class_ids())
+        except OSError as error:
+            print(
+                f"oneroster-reference-server: error: cannot record to {args.record}: {error.strerror}", file=sys.stderr
+            )
+            return 2
     try:
         # proto=IPPROTO_TCP: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP;
         # without it Nagle's algorithm plus the client's delayed ACK add ~40 ms to keep-alive requests.
@@ -122,15 +175,40 @@ def main(argv: list[str] | None = None) -> int:
         "token_url": base_url + "/oauth2/token",
         "class_ids": store.class_ids(),
     }
-    config = uvicorn.Config(app, lifespan="off", access_log=False, log_level="warning", timeout_graceful_shutdown=5)
-    server = uvicorn.Server(config)
+    limits = ConnectionLimits(
+        head_timeout=args.head_timeout,
+        body_timeout=args.body_timeout,
+        max_connections=_connection_cap(args.max_connections),
+        max_in_flight=args.max_in_flight,
+    )
+    config = uvicorn.Config(
+        app,
+        lifespan="off",
+        access_log=False,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+        timeout_keep_alive=args.keep_alive_timeout,
+        http=GuardedHttpProtocol.configured(limits),
+        backlog=2048,
+    )
+    server = _GracefulServer(config)
     try:
-        asyncio.run(_serve(server, sock, json.dumps(ready)))
-    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its graceful shutdown
-        return 130
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.get_loop().set_exception_handler(BoundedLoopLog(sys.stderr))
+            runner.run(_serve(server, sock, json.dumps(ready)))
     finally:
+        reference.close()
         store.close()
     return 0
+
+
+class _GracefulServer(uvicorn.Server):
+    """uvicorn's server without re-raising the signal after the graceful shutdown (exit status 0)."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.should_exit and sig == signal.SIGINT:
+            self.force_exit = True  # a second Ctrl-C: stop waiting for requests in progress
+        self.should_exit = True
 
 
 async def _serve(server: uvicorn.Server, sock: socket.socket, ready_line: str) -> None:

@@ -7,10 +7,17 @@ status and an imsx_StatusInfo body that names what is wrong: 404 unknown path, 4
 (with `Allow`), 401 token, 403 scope, 413 size, 400 unreadable body, 422 schema or rule, then the
 operation itself (404 for an unknown class). Any exception past those gates is a server bug:
 it is logged with `UNHANDLED` and answered 500 (imsx) so the process never drops a connection.
+
+Nothing slow runs on the event loop: database work runs on one dedicated thread (a write that
+waits longer than the busy timeout, in the queue or for SQLite's lock, is answered 503 with
+Retry-After), and bodies above `_INLINE_BODY_BYTES` are parsed and validated in a worker process,
+one at a time, with a bounded 422 report (`bodycheck`). The token endpoint never touches the
+database.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
 import sys
@@ -18,32 +25,33 @@ import time
 import traceback
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 from urllib.parse import unquote_to_bytes
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from oneroster_kit.contract import Operation, SchemaValidator, operations
-from oneroster_kit.known_departures import find, plain_words
-from oneroster_kit.server.auth import BearerError, TokenIssuer
+from oneroster_kit.contract import Operation, SchemaValidator, Violation, operations
+from oneroster_kit.server.auth import BearerError, TokenIssuer, derive_token_key
+from oneroster_kit.server.bodycheck import CheckerUnavailableError, LargeBodyChecker, Refusal, check_body
 from oneroster_kit.server.documents import merge_class, render_class, result_document
 from oneroster_kit.server.errors import imsx_response
-from oneroster_kit.server.jsondoc import BodyError, parse_body
 from oneroster_kit.server.requestbody import BodyTooLargeError, media_type_problem, read_limited
-from oneroster_kit.server.schemawalk import project
-from oneroster_kit.server.storage import Store
+from oneroster_kit.server.storage import DatabaseBusyError, Store
+from oneroster_kit.server.throttle import FailureThrottle
 from oneroster_kit.server.token_endpoint import TokenEndpoint
+from oneroster_kit.server.violations import summarise
 
 __all__ = ["MAX_BODY_BYTES", "TOKEN_PATH", "ReferenceApp", "ServerSettings"]
 
 MAX_BODY_BYTES = 1_048_576  # the limit the spec documents for 413
 TOKEN_PATH = "/oauth2/token"
-_MAX_DESCRIBED = 5  # violations spelled out in imsx_description (all are in imsx_error_details)
-_MAX_MESSAGE = 300
+_INLINE_BODY_BYTES = 64 * 1024  # larger bodies are parsed and validated off the event loop
+_RETRY_AFTER = "1"
 _HOST = re.compile(r"(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
 
@@ -52,6 +60,10 @@ class ServerSettings:
     client_id: str
     client_secret: str
     token_ttl: int
+    db_busy_timeout: float = 2.0  # seconds a write may wait for the database thread and lock, then 503
+
+
+T = TypeVar("T")
 
 
 Handler = Callable[[Request, str, Any], Awaitable[Response]]
@@ -82,10 +94,6 @@ def _request_id(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
-def _shorten(text: str) -> str:
-    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
-
-
 class ReferenceApp:
     """ASGI app: both operations of the spec and the token endpoint, backed by `Store`."""
 
@@ -93,7 +101,9 @@ class ReferenceApp:
         self.store = store
         self.settings = settings
         self._log = log if log is not None else sys.stderr
-        self._issuer = TokenIssuer(store.token_key, settings.client_id)
+        self._issuer = TokenIssuer(derive_token_key(settings.client_secret, store.token_salt), settings.client_id)
+        self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="oneroster-db")
+        self._large_bodies = LargeBodyChecker()
         specified = operations()
         handlers: dict[str, Handler] = {"putResult": self._put_result, "updateClass": self._update_class}
         missing = sorted(set(specified) - set(handlers))
@@ -104,7 +114,9 @@ class ReferenceApp:
             for op in specified.values()
         ]
         all_scopes = tuple(dict.fromkeys(scope for op in specified.values() for scope in op.scopes))
-        self._token = TokenEndpoint(self._issuer, settings.client_secret, all_scopes, settings.token_ttl)
+        self._token = TokenEndpoint(
+            self._issuer, settings.client_secret, all_scopes, settings.token_ttl, FailureThrottle()
+        )
         self._result_defaults = specified["putResult"].request_defaults
         self._counter = itertools.count(1)
         self.unhandled = 0
@@ -138,7 +150,11 @@ class ReferenceApp:
             self._log.write(
                 f"UNHANDLED {scope['method']} {scope['path']!r} request {request_id}\n{traceback.format_exc()}"
             )
-            response = imsx_response(500, "Internal server error.")
+            if scope.get("raw_path") == TOKEN_PATH.encode("ascii"):  # the token endpoint answers OAuth2 bodies
+                body = b'{"error": "server_error", "error_description": "Internal server error."}'
+                response = Response(body, 500, media_type="application/json")
+            else:
+                response = imsx_response(500, "Internal server error.")
         await response(scope, receive, send_capturing)
         self._log_line(scope, status, started, request_id)
 
@@ -165,6 +181,23 @@ class ReferenceApp:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+    def close(self) -> None:
+        """Wait for database work in progress and stop the worker threads (before `store.close()`)."""
+        self._large_bodies.close()
+        self._db_thread.shutdown(wait=True)
+
+    async def _in_db(self, work: Callable[[], T]) -> T:
+        """`work()` on the database thread; DatabaseBusyError if it cannot start within the busy timeout.
+
+        Once started, SQLite's own busy timeout (the same bound) limits its wait for the lock.
+        """
+        future = self._db_thread.submit(work)
+        waiting = asyncio.wrap_future(future)
+        done, _ = await asyncio.wait({waiting}, timeout=self.settings.db_busy_timeout)
+        if not done and future.cancel():
+            raise DatabaseBusyError("the database thread is busy")
+        return await waiting
 
     async def _dispatch(self, request: Request) -> Response:
         raw_path: bytes = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
@@ -209,7 +242,7 @@ class ReferenceApp:
             return imsx_response(400, "Path sourcedId is not valid UTF-8 once percent-decoded.")
         path_violations = op.path_violations({"sourcedId": sourced_id})
         if path_violations:  # e.g. "%2E": a dot segment, which the spec forbids as an id
-            return self._unprocessable([(v.location, v.message) for v in path_violations])
+            return self._unprocessable(path_violations)
         problem = media_type_problem(request.headers.get("content-type"), "application/json", utf8_only=True)
         try:
             if problem is None:
@@ -220,38 +253,40 @@ class ReferenceApp:
             return imsx_response(413, str(error))
         if problem is not None:
             return imsx_response(400, problem)
+        if len(raw) <= _INLINE_BODY_BYTES:
+            checked = check_body(op.operation_id, raw)
+        else:  # one large body at a time, in a worker process: never on the event loop or under its GIL
+            try:
+                checked = await self._large_bodies.check(op.operation_id, raw)
+            except CheckerUnavailableError as error:
+                return imsx_response(503, f"{error}; retry later.", headers={"Retry-After": _RETRY_AFTER})
+        if isinstance(checked, Refusal):
+            return imsx_response(checked.status, checked.description, checked.details)
         try:
-            document = parse_body(raw)
-        except BodyError as error:
-            return imsx_response(400, str(error))
-        violations = route.validator.violations(document)
-        if violations:  # a body a known client sends is also explained in plain words
-            known = plain_words(find(op.operation_id, "request", document))
-            return self._unprocessable([(v.location, v.message) for v in violations], known)
-        return await route.handler(request, sourced_id, project(op.components, op.request_validator.schema, document))
+            return await route.handler(request, sourced_id, checked)
+        except DatabaseBusyError:
+            return imsx_response(503, "The database is busy; retry later.", headers={"Retry-After": _RETRY_AFTER})
 
     @staticmethod
-    def _unprocessable(problems: list[tuple[str, str]], known: str = "") -> Response:
-        details = [{"field": field, "message": _shorten(message)} for field, message in problems]
-        described = "; ".join(f"{entry['field']}: {entry['message']}" for entry in details[:_MAX_DESCRIBED])
-        if len(details) > _MAX_DESCRIBED:
-            described += f"; and {len(details) - _MAX_DESCRIBED} more (see imsx_error_details)"
-        if known:
-            described = f"{described}. In plain words: {known}"
-        return imsx_response(422, described, details)
+    def _unprocessable(problems: list[Violation]) -> Response:
+        report = summarise(problems)
+        return imsx_response(422, report.description, report.details)
 
     async def _put_result(self, request: Request, sourced_id: str, document: Any) -> Response:
         result = {**self._result_defaults, **document["result"]}  # `status` defaults to active
         if "sourcedId" in result and result["sourcedId"] != sourced_id:
-            return self._unprocessable(
-                [("result.sourcedId", f"{result['sourcedId']!r} differs from the path sourcedId {sourced_id!r}")]
-            )
-        stored = self.store.put_result(sourced_id, lambda stamp: result_document(sourced_id, result, stamp))
+            mismatch = f"{result['sourcedId']!r} differs from the path sourcedId {sourced_id!r}"
+            return self._unprocessable([Violation("result.sourcedId", mismatch, "sourcedId")])
+        stored = await self._in_db(
+            lambda: self.store.put_result(sourced_id, lambda stamp: result_document(sourced_id, result, stamp))
+        )
         return Response(b'{"result":' + stored.encode("ascii") + b"}", 201, media_type="application/json")
 
     async def _update_class(self, request: Request, sourced_id: str, document: Any) -> Response:
         update = document["class"]
-        stored = self.store.update_class(sourced_id, lambda old, stamp: merge_class(old, update, stamp))
+        stored = await self._in_db(
+            lambda: self.store.update_class(sourced_id, lambda old, stamp: merge_class(old, update, stamp))
+        )
         if stored is None:
             return imsx_response(404, f"Class not found: {sourced_id!r}.")
         body = render_class(stored, _base_url(request))

@@ -1,9 +1,11 @@
 """Bearer tokens: issued by the token endpoint, checked on every operation.
 
 A token is `v1.<payload>.<mac>`: the payload (client id, scopes, expiry in epoch ms) in base64url
-JSON, and an HMAC-SHA256 of it under a key kept in the database. Nothing else is stored, so tokens
-stay valid across restarts of the same database (a crash test's clients keep working), and a
-token from another database, another client id, an altered payload or past its expiry is refused.
+JSON, and an HMAC-SHA256 of it under a key derived from the client secret and a random salt kept
+in the database (`derive_token_key`). Nothing else is stored, so tokens stay valid across restarts
+of the same database with the same secret (a crash test's clients keep working), a new secret
+invalidates every earlier token, a reader of the database cannot mint one, and a token from
+another database, another client id, an altered payload or past its expiry is refused.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-__all__ = ["BearerError", "Claims", "TokenIssuer"]
+__all__ = ["BearerError", "Claims", "TokenIssuer", "derive_token_key"]
 
 _PREFIX = "v1."
 _B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")  # RFC 6750 b64token
@@ -37,6 +39,15 @@ class Claims:
     client_id: str
     scopes: frozenset[str]
     expires_ms: int
+
+
+def derive_token_key(client_secret: str, salt: bytes) -> bytes:
+    """The signing key: scrypt of the secret under the database's salt (once, at start-up).
+
+    scrypt rather than a plain HMAC so that the salt and one token do not make guessing a weak
+    secret cheap (about 30 ms and 16 MiB per guess).
+    """
+    return hashlib.scrypt(client_secret.encode("utf-8", "surrogatepass"), salt=salt, n=2**14, r=8, p=1, dklen=32)
 
 
 def _b64(data: bytes) -> str:

@@ -10,7 +10,7 @@ server answers 400 with it).
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 __all__ = ["MAX_DEPTH", "BodyError", "encode", "loads_stored", "parse_body"]
@@ -46,6 +46,10 @@ def parse_body(raw: bytes) -> Any:
         ) from None
     except RecursionError:
         raise BodyError(f"Request body is nested too deeply (the limit is {MAX_DEPTH} levels).") from None
+    except InvalidOperation:  # e.g. 1E+99999999999999999999999: beyond what a Decimal can hold
+        raise BodyError(
+            "Request body holds a number whose exponent is out of range (at most 18 digits of exponent)."
+        ) from None
     _check_depth(value)
     return value
 

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -47,6 +47,8 @@ class ReferenceServer:
         client_secret: str | None = None,
         token_ttl: int = 3600,
         extra_args: Iterable[str] = (),
+        extra_env: Mapping[str, str] | None = None,
+        preexec_fn: Callable[[], None] | None = None,
     ) -> None:
         self._tempdir = tempfile.TemporaryDirectory(prefix="oneroster-server-")
         workdir = Path(self._tempdir.name)
@@ -57,6 +59,8 @@ class ReferenceServer:
         self.client_secret = client_secret or secrets.token_urlsafe(24)
         self.token_ttl = token_ttl
         self.extra_args = tuple(extra_args)
+        self.extra_env = dict(extra_env or {})
+        self.preexec_fn = preexec_fn  # e.g. lower RLIMIT_NOFILE or drop privileges, in the child only
         self.log_path = workdir / "server.log"
         self.port = 0
         self.base_url = ""
@@ -78,9 +82,12 @@ class ReferenceServer:
         # Credentials go through the environment, not argv (which other users can read).
         env = {**os.environ, "ONEROSTER_CLIENT_ID": self.client_id, "ONEROSTER_CLIENT_SECRET": self.client_secret}
         env["PYTHONUNBUFFERED"] = "1"
+        env.update(self.extra_env)
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
-            self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+            self._process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=self.preexec_fn
+            )
         ready = self._wait_ready(offset)
         self.base_url = ready["base_url"]
         self.token_url = ready["token_url"]
@@ -112,6 +119,11 @@ class ReferenceServer:
         if self._process is None:
             raise RuntimeError("the server has not been started")
         return self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        """The exit status once the process has ended (negative: killed by that signal)."""
+        return None if self._process is None else self._process.poll()
 
     @property
     def running(self) -> bool:

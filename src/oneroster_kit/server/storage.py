@@ -8,20 +8,28 @@ increases across concurrent writers, restarts and a wall clock that steps back.
 Durability: WAL with `synchronous=NORMAL` loses no committed transaction when the process dies
 (SIGKILL included); only an operating-system crash or power loss can drop the last commits.
 `durable=True` (`--fsync`) selects `synchronous=FULL` for that case too.
+
+The file is created 0600 (SQLite gives its -wal and -shm files the same mode). It holds no
+signing key: only a random salt (`token_salt`) from which, with the client secret, the server
+derives its token key at start-up (`auth.derive_token_key`), so a reader of the file cannot mint
+tokens and rotating the secret invalidates every earlier token. Opening checks that the file is
+writable (a real write), so a read-only database stops start-up instead of failing every write.
+A lock held elsewhere makes a write wait at most `busy_timeout` seconds, then `DatabaseBusyError`.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["StorageError", "Store", "format_timestamp"]
+__all__ = ["DatabaseBusyError", "StorageError", "Store", "format_timestamp"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -38,6 +46,16 @@ class StorageError(RuntimeError):
     """The database file cannot be used (wrong format, another schema version, not writable)."""
 
 
+class DatabaseBusyError(RuntimeError):
+    """Another connection held the database lock for longer than the busy timeout (answered 503)."""
+
+
+def _create_private(path: Path) -> None:
+    """Create `path` empty with mode 0600 unless it exists (SQLite would create it 0644)."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def format_timestamp(epoch_ms: int) -> str:
     """ISO 8601 UTC with milliseconds and `Z`, e.g. `2026-11-20T14:30:00.123Z`."""
     moment = datetime.fromtimestamp(epoch_ms // 1000, UTC)
@@ -47,10 +65,14 @@ def format_timestamp(epoch_ms: int) -> str:
 class Store:
     """The server's database. Safe to call from several threads (writes are serialised)."""
 
-    def __init__(self, path: Path, *, durable: bool = False) -> None:
+    def __init__(self, path: Path, *, durable: bool = False, busy_timeout: float = 2.0) -> None:
         self.path = path
         try:
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
+            _create_private(path)
+        except OSError as error:
+            raise StorageError(f"{path}: cannot create the database file: {error.strerror}") from None
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=busy_timeout)
             mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if mode != "wal":
                 raise StorageError(f"{path}: SQLite refused WAL mode (journal_mode is {mode!r})")
@@ -59,35 +81,60 @@ class Store:
         except sqlite3.DatabaseError as error:
             raise StorageError(f"{path}: cannot open the database: {error}") from error
         self._lock = threading.Lock()
+        try:
+            rows = self._open_meta()
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            raise StorageError(f"{path}: the database is not writable: {error}") from None
+        self.token_salt = bytes.fromhex(rows["token_salt"])
+
+    def _open_meta(self) -> dict[str, str]:
+        """Check the schema version, create or migrate the meta rows, and prove the file is writable."""
         with self.transaction() as db:
             rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
             version = rows.get("schema_version")
             if version is not None and version != _SCHEMA_VERSION:
-                raise StorageError(f"{path}: schema version {version}, this server uses {_SCHEMA_VERSION}")
+                raise StorageError(f"{self.path}: schema version {version}, this server uses {_SCHEMA_VERSION}")
             self.is_new = version is None
             if self.is_new:
                 db.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
-                    [
-                        ("schema_version", _SCHEMA_VERSION),
-                        ("last_modified_ms", "0"),
-                        ("token_key", secrets.token_hex(32)),
-                    ],
+                    [("schema_version", _SCHEMA_VERSION), ("last_modified_ms", "0")],
                 )
-                rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        self.token_key = bytes.fromhex(rows["token_key"])
+            # Databases of earlier versions kept the signing key itself; it goes, and with it their tokens.
+            db.execute("DELETE FROM meta WHERE key = 'token_key'")
+            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('token_salt', ?)", (secrets.token_hex(32),))
+            # A real write, also on an existing database: a read-only file fails here, at start-up.
+            db.execute("UPDATE meta SET value = value WHERE key = 'schema_version'")
+            return dict(db.execute("SELECT key, value FROM meta").fetchall())
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (`BEGIN IMMEDIATE`): committed on success, rolled back otherwise."""
+        """One write transaction (`BEGIN IMMEDIATE`): committed on success, rolled back otherwise.
+
+        DatabaseBusyError when the lock could not be had within the busy timeout.
+        """
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if _is_busy(error):
+                    raise DatabaseBusyError(str(error)) from None
+                raise
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if _is_busy(error):
+                    raise DatabaseBusyError(str(error)) from None
+                raise
 
     @staticmethod
     def next_timestamp(db: sqlite3.Connection) -> str:
@@ -146,3 +193,9 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or (
+        "locked" in str(error) or "busy" in str(error)
+    )

@@ -7,13 +7,14 @@ asking for more than these two operations need, as Google Classroom's OneRoster 
 gets a usable token; only a request naming none of the client's scopes is refused with
 `invalid_scope`; see the spec's Decision (token scopes)) and `expires_in` (integer
 seconds, 1..token TTL; a documented testing extension so that a client can get a short-lived token
-and prove that expiry is enforced). Errors use RFC 6749's JSON error body.
+and prove that expiry is enforced). Errors use RFC 6749's JSON error body. Failed client
+authentications are throttled per address (`throttle.FailureThrottle`: 429 with Retry-After).
+The endpoint never touches the database: the signing key is derived once at start-up.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 import json
 from dataclasses import dataclass
@@ -24,12 +25,14 @@ from starlette.responses import Response
 
 from oneroster_kit.server.auth import TokenIssuer
 from oneroster_kit.server.requestbody import BodyTooLargeError, media_type_problem, read_limited
+from oneroster_kit.server.throttle import FailureThrottle
 
 __all__ = ["TokenEndpoint"]
 
 _FORM = "application/x-www-form-urlencoded"
 _MAX_FORM_BYTES = 16 * 1024
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+_MAX_EXPIRES_DIGITS = 10  # int() of thousands of digits raises ValueError (the int digit limit)
 
 
 class _OAuthError(Exception):
@@ -51,19 +54,29 @@ class TokenEndpoint:
     client_secret: str
     scopes: tuple[str, ...]  # every scope the client has
     max_ttl: int
+    throttle: FailureThrottle
 
     async def __call__(self, request: Request) -> Response:
         if request.method != "POST":
             return _oauth_error(
                 405, "invalid_request", f"Method {request.method} is not allowed; use POST.", {"Allow": "POST"}
             )
+        address = request.client.host if request.client is not None else "-"
+        wait = self.throttle.retry_after(address)
+        if wait is not None:
+            return _oauth_error(
+                429,
+                "temporarily_unavailable",
+                f"Too many failed client authentications from this address; retry in {wait} s.",
+                {"Retry-After": str(wait)},
+            )
         try:
-            return await self._grant(request)
+            return await self._grant(request, address)
         except _OAuthError as error:
             headers = {"WWW-Authenticate": 'Basic realm="oneroster"'} if error.status == 401 else None
             return _oauth_error(error.status, error.error, error.description, headers)
 
-    async def _grant(self, request: Request) -> Response:
+    async def _grant(self, request: Request, address: str) -> Response:
         problem = media_type_problem(request.headers.get("content-type"), _FORM, utf8_only=True)
         if problem:
             raise _OAuthError(400, "invalid_request", problem)
@@ -72,7 +85,12 @@ class TokenEndpoint:
         except BodyTooLargeError as error:
             raise _OAuthError(400, "invalid_request", str(error)) from None
         params = self._parse_form(raw)
-        self._authenticate(request, params)
+        try:
+            self._authenticate(request, params)
+        except _OAuthError as error:
+            if error.status == 401:
+                self.throttle.failed(address)
+            raise
         grant_type = params.get("grant_type")
         if grant_type is None:
             raise _OAuthError(400, "invalid_request", "Missing grant_type; use grant_type=client_credentials.")
@@ -95,7 +113,8 @@ class TokenEndpoint:
         ttl = self.max_ttl
         if "expires_in" in params:
             text = params["expires_in"]
-            if not (text.isascii() and text.isdigit() and 1 <= int(text) <= self.max_ttl):
+            readable = text.isascii() and text.isdigit() and len(text) <= _MAX_EXPIRES_DIGITS
+            if not (readable and 1 <= int(text) <= self.max_ttl):
                 raise _OAuthError(
                     400,
                     "invalid_request",
@@ -133,7 +152,7 @@ class TokenEndpoint:
                 raise _OAuthError(401, "invalid_client", "Client authentication must use HTTP Basic or the form body.")
             try:
                 decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-            except (binascii.Error, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError):  # binascii.Error, or non-ASCII characters (a ValueError)
                 raise _OAuthError(401, "invalid_client", "The Basic credentials are not valid base64 UTF-8.") from None
             client_id, colon, secret = decoded.partition(":")
             if not colon:
