@@ -55,7 +55,13 @@ from oneroster_kit.sdk._operations import (
 )
 from oneroster_kit.sdk._redact import Secrets
 from oneroster_kit.sdk.auth import BearerTokenAuth, ClientCredentialsAuth
-from oneroster_kit.sdk.deadline import DEFAULT_DEADLINE, DeadlinePassed, check_deadline_seconds, deadline_scope
+from oneroster_kit.sdk.deadline import (
+    DEFAULT_DEADLINE,
+    DeadlinePassed,
+    check_deadline_seconds,
+    current_deadline,
+    deadline_scope,
+)
 from oneroster_kit.sdk.environment import Credentials, Environment
 from oneroster_kit.sdk.errors import (
     APIConnectionError,
@@ -81,6 +87,7 @@ TimeoutTypes = float | httpx.Timeout
 USER_AGENT = "oneroster-kit-sdk/0.1.0"
 # Only the encodings `_guard` decodes with a bound (httpx would add br/zstd when installed).
 ACCEPT_ENCODING = "gzip, deflate"
+_DEADLINE_SLACK = 0.05  # seconds: a timeout this close to the deadline is the deadline's
 
 
 def _as_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
@@ -136,18 +143,19 @@ def _absolute(base_url: httpx.URL, path: str) -> httpx.URL | str:
     return url
 
 
-def _no_answer(
-    operation_id: str, exc: httpx.RequestError, deadline: float | None, redact: Callable[[str], str]
-) -> Exception:
+def _no_answer(operation_id: str, exc: httpx.RequestError, redact: Callable[[str], str]) -> Exception:
     """The SDK error for a request that got no usable answer (the server's text redacted)."""
     if isinstance(exc, AnswerTooLarge):
         return ResponseTooLargeError(
             f"{operation_id}: {exc}", operation_id=operation_id, status_code=exc.status_code, limit=exc.limit
         )
     detail = redact(repr(exc))
-    if isinstance(exc, DeadlinePassed) or (isinstance(exc, httpx.TimeoutException) and "deadline" in str(exc)):
+    current = current_deadline()
+    out_of_time = current is not None and current.remaining() < _DEADLINE_SLACK  # a capped socket timeout fired
+    if isinstance(exc, DeadlinePassed) or (isinstance(exc, httpx.TimeoutException) and out_of_time):
         return APITimeoutError(
-            f"{operation_id}: no complete answer within the call's deadline of {deadline:g}s ({detail})",
+            f"{operation_id}: no complete answer within the call's deadline of {current.seconds if current else 0:g}s "
+            f"({detail})",
             operation_id=operation_id,
         )
     if isinstance(exc, httpx.TimeoutException):
@@ -458,7 +466,7 @@ class OneRosterClient(_ClientBase):
         try:
             response = self.http.send(request)
         except httpx.RequestError as exc:
-            raise _no_answer(operation_id, exc, deadline, self.secrets.redact) from exc
+            raise _no_answer(operation_id, exc, self.secrets.redact) from exc
         return _outcome(response)
 
     def close(self) -> None:
@@ -612,7 +620,7 @@ class AsyncOneRosterClient(_ClientBase):
             assert deadline is not None
             raise _deadline_error(operation_id, deadline) from None
         except httpx.RequestError as exc:
-            raise _no_answer(operation_id, exc, deadline, self.secrets.redact) from exc
+            raise _no_answer(operation_id, exc, self.secrets.redact) from exc
         return _outcome(response)
 
     async def aclose(self) -> None:
