@@ -143,9 +143,20 @@ class _GuardedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 class GuardTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Wraps a sync or async transport; see the module docstring."""
 
-    def __init__(self, transport: httpx.BaseTransport | httpx.AsyncBaseTransport, max_bytes: int) -> None:
+    def __init__(
+        self,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport,
+        max_bytes: int,
+        *,
+        reads_end_at_deadline: bool = False,
+    ) -> None:
+        """`reads_end_at_deadline`: the transport's socket reads already end at the deadline (the
+        SDK's own sync transport, or any async one under `asyncio.timeout`), so an answer whose
+        Content-Length is within the limit and which is not encoded needs no wrapping: h11 never
+        reads past its Content-Length. That keeps the common answer on httpx's own path."""
         self._transport = transport
         self.max_bytes = max_bytes
+        self._reads_end_at_deadline = reads_end_at_deadline
 
     def _before(self, request: httpx.Request) -> Deadline | None:
         request.extensions.pop(LAST_OUTCOME, None)
@@ -167,6 +178,8 @@ class GuardTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 status_code=response.status_code,
             )
         headers = response.headers
+        if self._reads_end_at_deadline and length and "content-encoding" not in headers:
+            return response  # at most `length` (<= max_bytes) bytes will be read, see __init__
         encodings = [value.strip().lower() for value in headers.get("content-encoding", "").split(",")]
         layers: list[_Inflate] = []
         if set(encodings) <= {"gzip", "deflate", "identity", ""}:  # else left to httpx, undecoded

@@ -272,9 +272,12 @@ class _ClientBase:
         self._put_result = Plan.of(PUT_RESULT)
         self._update_class = Plan.of(UPDATE_CLASS)
 
-    def _stack(self, inner: httpx.BaseTransport | httpx.AsyncBaseTransport) -> SDKRetryTransport:
+    def _stack(
+        self, inner: httpx.BaseTransport | httpx.AsyncBaseTransport, *, reads_end_at_deadline: bool
+    ) -> SDKRetryTransport:
         """retries -> per-attempt deadline and size guard -> the network (or the caller's transport)."""
-        return SDKRetryTransport(GuardTransport(inner, self.max_response_bytes), self.retry, redact=self.secrets.redact)
+        guard = GuardTransport(inner, self.max_response_bytes, reads_end_at_deadline=reads_end_at_deadline)
+        return SDKRetryTransport(guard, self.retry, redact=self.secrets.redact)
 
     def _deadline_of(self, deadline: float | _Default | None) -> float | None:
         if isinstance(deadline, _Default):
@@ -372,7 +375,7 @@ class OneRosterClient(_ClientBase):
             auth=self.auth,
             timeout=self.timeout,
             headers=self._headers,
-            transport=self._stack(transport or deadline_http_transport()),
+            transport=self._stack(transport or deadline_http_transport(), reads_end_at_deadline=transport is None),
         )
 
     __init__.__doc__ = "A client for the TimeBack OneRoster API (or any server of openapi.yaml).\n" + _CLIENT_ARGS
@@ -526,7 +529,7 @@ class AsyncOneRosterClient(_ClientBase):
             auth=self.auth,
             timeout=self.timeout,
             headers=self._headers,
-            transport=self._stack(transport or httpx.AsyncHTTPTransport()),
+            transport=self._stack(transport or httpx.AsyncHTTPTransport(), reads_end_at_deadline=True),
         )
 
     __init__.__doc__ = (
@@ -611,10 +614,11 @@ class AsyncOneRosterClient(_ClientBase):
     async def _send(self, operation_id: str, request: httpx.Request, deadline: float | None) -> Outcome:
         """Send and read the answer; `asyncio.timeout` ends it exactly at the deadline."""
         try:
-            if deadline is None:
+            current = current_deadline()
+            if current is None:
                 response = await self.http.send(request)
             else:
-                async with asyncio.timeout(deadline):
+                async with asyncio.timeout(current.remaining()):  # the deadline started with the call
                     response = await self.http.send(request)
         except TimeoutError:
             assert deadline is not None
