@@ -29,6 +29,7 @@ from oneroster_kit.sdk import (
     APITimeoutError,
     AsyncOneRosterClient,
     AuthenticationError,
+    ConfigurationError,
     OneRosterClient,
     OneRosterError,
     RateLimitError,
@@ -47,6 +48,9 @@ pytestmark = pytest.mark.timeout(60)
 RESULT_ID = str(result_input()["sourcedId"])
 SECRET = "s3cr+t/ü=&x-42 secret"  # form-encoding, URL-encoding, JSON and repr all write it differently
 DEADLINE = 2.5
+# Slack for a loaded 2-core CI machine when comparing elapsed time to a deadline. Without the fixes
+# these calls run for minutes (a 700-byte body dripped at 2 bytes/s; Retry-After waits of 60 s each).
+SLACK = 1.5
 
 
 @pytest.fixture
@@ -132,7 +136,7 @@ def test_an_answer_dripped_slower_than_the_deadline_ends_at_the_deadline(server:
     started = time.monotonic()
     with pytest.raises(APITimeoutError, match=r"deadline of 2\.5s"):
         put(server)
-    assert DEADLINE - 0.1 <= time.monotonic() - started < DEADLINE + 0.5
+    assert DEADLINE - 0.1 <= time.monotonic() - started < DEADLINE + SLACK
     assert len(server.requests_to("/ims/")) == 1  # nothing retried past the deadline
 
 
@@ -144,7 +148,7 @@ def test_a_dripped_token_answer_ends_at_the_deadline(server: HostileServer) -> N
     started = time.monotonic()
     with pytest.raises(APITimeoutError, match="deadline"):
         put(server)
-    assert time.monotonic() - started < DEADLINE + 0.5
+    assert time.monotonic() - started < DEADLINE + SLACK
     assert server.requests_to("/ims/") == []
 
 
@@ -158,7 +162,7 @@ def test_an_async_call_ends_at_the_deadline(server: HostileServer) -> None:
     started = time.monotonic()
     with pytest.raises(APITimeoutError, match=r"deadline of 2\.5s"):
         asyncio.run(main())
-    assert DEADLINE - 0.1 <= time.monotonic() - started < DEADLINE + 0.5
+    assert DEADLINE - 0.1 <= time.monotonic() - started < DEADLINE + SLACK
 
 
 def test_a_retry_after_beyond_the_deadline_raises_at_once(server: HostileServer) -> None:
@@ -166,7 +170,7 @@ def test_a_retry_after_beyond_the_deadline_raises_at_once(server: HostileServer)
     started = time.monotonic()
     with pytest.raises(RateLimitError) as caught:
         put(server, deadline=5.0)
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < SLACK
     assert caught.value.retry_after == 99999
     assert len(server.requests_to("/ims/")) == 1
 
@@ -176,7 +180,7 @@ def test_a_retry_after_beyond_the_deadline_at_the_token_endpoint_raises_at_once(
     started = time.monotonic()
     with pytest.raises(AuthenticationError, match="HTTP 429"):
         put(server, deadline=5.0)
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < SLACK
     assert len(server.requests_to("/oauth2/")) == 1
 
 
@@ -190,7 +194,7 @@ def test_async_retry_after_beyond_the_deadline_raises_at_once(server: HostileSer
     started = time.monotonic()
     with pytest.raises(RateLimitError) as caught:
         asyncio.run(main())
-    assert time.monotonic() - started < 1.5 and caught.value.retry_after == 99999
+    assert time.monotonic() - started < SLACK and caught.value.retry_after == 99999
 
 
 def test_backoff_retries_stop_before_the_deadline(server: HostileServer) -> None:
@@ -199,8 +203,8 @@ def test_backoff_retries_stop_before_the_deadline(server: HostileServer) -> None
     started = time.monotonic()
     with pytest.raises(ServerError):
         put(server, retry=retry, deadline=2.0)
-    assert time.monotonic() - started < 2.0
-    assert 3 <= len(server.requests_to("/ims/")) <= 6  # about 2.0 / 0.4 tries, not 50
+    assert time.monotonic() - started < 2.0 + SLACK
+    assert 2 <= len(server.requests_to("/ims/")) <= 6  # about 2.0 / 0.4 tries, not 50
 
 
 # -- item 11: every malformed token answer is an AuthenticationError -----------------------------
@@ -277,6 +281,14 @@ def test_a_token_with_cr_lf_is_never_shown(server: HostileServer, caplog: pytest
     assert isinstance(caught.value, AuthenticationError)
     assert_hidden(everything_shown(caught.value, caplog), token, "eyJ0b2tlbiI6MX0.abc")
     assert server.requests_to("/ims/") == []
+
+
+def test_a_fixed_token_with_cr_lf_is_refused_without_being_shown(server: HostileServer) -> None:
+    token = "fixed-token\r\nX-Injected: yes"
+    with pytest.raises(ConfigurationError, match="visible ASCII") as caught:
+        OneRosterClient(base_url=server.base_url, token=token)
+    assert_hidden(str(caught.value), token, "fixed-token")
+    assert server.received == []
 
 
 def test_an_api_echoing_the_authorization_header_never_shows_a_token(
