@@ -162,10 +162,13 @@ class GuardTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         request.extensions.pop(LAST_OUTCOME, None)
         deadline = current_deadline()
         if deadline is not None:
+            left = deadline.cap(None, "before sending")  # DeadlinePassed when nothing is left
             timeouts = request.extensions.get("timeout") or {}
-            request.extensions["timeout"] = {
-                key: deadline.cap(timeouts.get(key), "before sending") for key in _TIMEOUT_KEYS
-            }
+            capped = {}
+            for key in _TIMEOUT_KEYS:
+                value = timeouts.get(key)
+                capped[key] = left if value is None or value > left else value
+            request.extensions["timeout"] = capped
         return deadline
 
     def _after(self, response: httpx.Response, deadline: Deadline | None) -> httpx.Response:
@@ -177,6 +180,14 @@ class GuardTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 limit=self.max_bytes,
                 status_code=response.status_code,
             )
+        if isinstance(response.stream, httpx.ByteStream):  # already in memory (a test double): nothing to stream
+            if len(response.read()) > self.max_bytes:
+                raise AnswerTooLarge(
+                    f"the HTTP {response.status_code} answer is larger than max_response_bytes={self.max_bytes}",
+                    limit=self.max_bytes,
+                    status_code=response.status_code,
+                )
+            return response
         headers = response.headers
         if self._reads_end_at_deadline and length and "content-encoding" not in headers:
             return response  # at most `length` (<= max_bytes) bytes will be read, see __init__

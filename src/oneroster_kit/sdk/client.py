@@ -27,8 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
 
@@ -60,7 +59,8 @@ from oneroster_kit.sdk.deadline import (
     DeadlinePassed,
     check_deadline_seconds,
     current_deadline,
-    deadline_scope,
+    enter_deadline,
+    leave_deadline,
 )
 from oneroster_kit.sdk.environment import Credentials, Environment
 from oneroster_kit.sdk.errors import (
@@ -200,6 +200,26 @@ def _chained_secret(exc: BaseException, secrets: Secrets) -> bool:
     return False
 
 
+class _CallScope:
+    """The scope of one call (a plain class: cheaper per call than a generator context manager)."""
+
+    __slots__ = ("_seconds", "_secrets", "_token")
+
+    def __init__(self, seconds: float | None, secrets: Secrets) -> None:
+        self._seconds = seconds
+        self._secrets = secrets
+
+    def __enter__(self) -> None:
+        self._token = enter_deadline(self._seconds)
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        leave_deadline(self._token)
+        if isinstance(exc, OneRosterError):
+            _scrub(exc, self._secrets)
+
+
 class _ClientBase:
     """Settings shared by the sync and async clients (see `OneRosterClient` for the arguments)."""
 
@@ -287,15 +307,9 @@ class _ClientBase:
         except ValueError as exc:
             raise ConfigurationError(f"OneRoster client: {exc}") from None
 
-    @contextmanager
-    def _call(self, seconds: float | None) -> Iterator[None]:
+    def _call(self, seconds: float | None) -> _CallScope:
         """One call: its deadline, and every error's message redacted on the way out."""
-        with deadline_scope(seconds):
-            try:
-                yield
-            except OneRosterError as error:
-                _scrub(error, self.secrets)
-                raise
+        return _CallScope(seconds, self.secrets)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"

@@ -21,7 +21,15 @@ from dataclasses import dataclass
 
 import httpx
 
-__all__ = ["DEFAULT_DEADLINE", "Deadline", "DeadlinePassed", "current_deadline", "deadline_scope"]
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "Deadline",
+    "DeadlinePassed",
+    "current_deadline",
+    "deadline_scope",
+    "enter_deadline",
+    "leave_deadline",
+]
 
 DEFAULT_DEADLINE = 60.0  # seconds for a whole call, retries and the token request included
 
@@ -72,12 +80,20 @@ def check_deadline_seconds(seconds: float | None, name: str = "deadline") -> flo
     return float(seconds)
 
 
+def enter_deadline(seconds: float | None) -> contextvars.Token[Deadline | None]:
+    """Start a fresh deadline of `seconds` (None: no overall deadline); pass the result to `leave_deadline`."""
+    return _CURRENT.set(Deadline.start(seconds) if seconds is not None else None)
+
+
+def leave_deadline(token: contextvars.Token[Deadline | None]) -> None:
+    _CURRENT.reset(token)
+
+
 @contextmanager
 def deadline_scope(seconds: float | None) -> Iterator[Deadline | None]:
     """Run the body under a fresh deadline of `seconds` (None: no overall deadline)."""
-    deadline = Deadline.start(seconds) if seconds is not None else None
-    token = _CURRENT.set(deadline)
+    token = enter_deadline(seconds)
     try:
-        yield deadline
+        yield _CURRENT.get()
     finally:
-        _CURRENT.reset(token)
+        leave_deadline(token)
