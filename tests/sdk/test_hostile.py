@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+import httpx
 import pytest
 
 from oneroster_kit.sdk import (
@@ -163,6 +164,23 @@ def test_an_async_call_ends_at_the_deadline(server: HostileServer) -> None:
     with pytest.raises(APITimeoutError, match=r"deadline of 2\.5s"):
         asyncio.run(main())
     assert DEADLINE - 0.1 <= time.monotonic() - started < DEADLINE + SLACK
+
+
+def test_an_async_call_through_the_callers_own_transport_ends_at_the_deadline() -> None:
+    async def stuck(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(30)  # a transport the SDK cannot see into
+        raise AssertionError("not reached")
+
+    async def main() -> None:
+        async with AsyncOneRosterClient(
+            token="fixed-token", base_url="http://api.test", transport=httpx.MockTransport(stuck), deadline=1.0
+        ) as client:
+            await client.put_result(RESULT_ID, result_input())
+
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError, match=r"deadline of 1s"):
+        asyncio.run(main())
+    assert time.monotonic() - started < 1.0 + SLACK
 
 
 def test_a_retry_after_beyond_the_deadline_raises_at_once(server: HostileServer) -> None:

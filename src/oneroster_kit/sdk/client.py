@@ -41,7 +41,7 @@ from oneroster_client.models.result_input import ResultInput
 
 from oneroster_kit.sdk._codec import dumps
 from oneroster_kit.sdk._guard import DEFAULT_MAX_RESPONSE_BYTES, AnswerTooLarge, GuardTransport
-from oneroster_kit.sdk._network import deadline_http_transport
+from oneroster_kit.sdk._network import deadline_async_http_transport, deadline_http_transport
 from oneroster_kit.sdk._operations import (
     MODEL_ERRORS,
     PUT_RESULT,
@@ -538,12 +538,15 @@ class AsyncOneRosterClient(_ClientBase):
             token=token,
             headers=headers,
         )
+        # The SDK's own transport ends each socket operation at the deadline; a caller's transport
+        # is held to it by `asyncio.timeout` around the call instead (see `_send`).
+        self._cancel_at_deadline = transport is not None
         self.http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=self.auth,
             timeout=self.timeout,
             headers=self._headers,
-            transport=self._stack(transport or httpx.AsyncHTTPTransport(), reads_end_at_deadline=True),
+            transport=self._stack(transport or deadline_async_http_transport(), reads_end_at_deadline=True),
         )
 
     __init__.__doc__ = (
@@ -626,10 +629,10 @@ class AsyncOneRosterClient(_ClientBase):
             return updated
 
     async def _send(self, operation_id: str, request: httpx.Request, deadline: float | None) -> Outcome:
-        """Send and read the answer; `asyncio.timeout` ends it exactly at the deadline."""
+        """Send and read the answer, ending at the deadline (see `__init__` for how)."""
         try:
             current = current_deadline()
-            if current is None:
+            if current is None or not self._cancel_at_deadline:
                 response = await self.http.send(request)
             else:
                 async with asyncio.timeout(current.remaining()):  # the deadline started with the call
