@@ -16,6 +16,7 @@ import functools
 import json
 import logging
 import socket
+import threading
 import time
 import tracemalloc
 import zlib
@@ -164,6 +165,25 @@ def test_an_async_call_ends_at_the_deadline(server: HostileServer) -> None:
     with pytest.raises(APITimeoutError, match=r"deadline of 2\.5s"):
         asyncio.run(main())
     assert DEADLINE - 0.1 <= time.monotonic() - started < DEADLINE + SLACK
+
+
+def test_a_thread_waiting_for_another_threads_token_request_ends_at_its_deadline(server: HostileServer) -> None:
+    def slow_token(request: Received, conn: socket.socket) -> None:
+        server.stop.wait(4.0)
+        answer(conn, 200, token_answer())
+
+    server.token = slow_token
+    with client_for(server, deadline=10.0, timeout=8.0) as client:
+        first = threading.Thread(target=client.put_result, args=(RESULT_ID, result_input()))
+        first.start()  # fetches the token, holding the lock for about 4 s
+        time.sleep(0.3)
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match="another thread's token request"):
+            client.put_result(RESULT_ID, result_input(), deadline=1.0)
+        waited = time.monotonic() - started
+        first.join()
+    assert 0.9 <= waited < 1.0 + SLACK
+    assert len(server.requests_to("/oauth2/")) == 1
 
 
 def test_an_async_call_through_the_callers_own_transport_ends_at_the_deadline() -> None:

@@ -27,18 +27,20 @@ same transport (retries, timeouts, test doubles) and never needs a second connec
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import re
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 
 import httpx
 
 from oneroster_kit.sdk._guard import AnswerTooLarge
 from oneroster_kit.sdk._redact import Secrets
+from oneroster_kit.sdk.deadline import DeadlinePassed, current_deadline
 from oneroster_kit.sdk.errors import AuthenticationError
 
 __all__ = ["BearerTokenAuth", "ClientCredentialsAuth"]
@@ -126,7 +128,7 @@ class ClientCredentialsAuth(httpx.Auth):
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         token = self._valid_token()
         if token is None:
-            with self._thread_lock:
+            with self._locked():
                 token = self._valid_token()
                 if token is None:
                     token = yield from self._fetch(request)
@@ -134,7 +136,7 @@ class ClientCredentialsAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        with self._thread_lock:
+        with self._locked():
             fresh = self._after_401(token)
             if fresh is None:
                 fresh = yield from self._fetch(request)
@@ -178,6 +180,21 @@ class ClientCredentialsAuth(httpx.Auth):
         if self._token is rejected:
             self._token = None
         return self._valid_token()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The thread lock, waited for no longer than the current call's deadline allows."""
+        deadline = current_deadline()
+        wait = deadline.cap(None, "waiting for another thread's token request") if deadline is not None else -1
+        if not self._thread_lock.acquire(timeout=wait):
+            raise DeadlinePassed(
+                f"the call's deadline of {deadline.seconds if deadline else 0:g}s passed while another "
+                "thread's token request was still running"
+            )
+        try:
+            yield
+        finally:
+            self._thread_lock.release()
 
     def _loop_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
