@@ -111,7 +111,7 @@ def test_rejected_credentials_raise_a_clear_error_and_send_nothing_else(api: Fak
     [
         (httpx.Response(400, json={"error": "unsupported_grant_type"}), "did not issue a token"),
         (httpx.Response(200, json={"token_type": "Bearer"}), "without a bearer access_token"),
-        (httpx.Response(200, json={"access_token": "x", "token_type": "mac"}), "without a bearer access_token"),
+        (httpx.Response(200, json={"access_token": "x", "token_type": "mac"}), "not a bearer token"),
         (httpx.Response(200, text="<html>"), "without a bearer access_token"),
     ],
 )

@@ -52,9 +52,10 @@ def test_from_env_uses_a_preset_for_urls_not_in_the_environment() -> None:
     with OneRosterClient.from_env(Environment.STAGING, env=env) as client:
         assert client.base_url == Environment.STAGING.base_url
         assert client.auth.token_url == Environment.STAGING.token_url  # type: ignore[attr-defined]
-    override = {**env, "ONEROSTER_BASE_URL": "http://127.0.0.1:9"}
+    override = {**env, "ONEROSTER_BASE_URL": "http://127.0.0.1:9", "ONEROSTER_TOKEN_URL": "http://127.0.0.1:9/t"}
     with OneRosterClient.from_env(Environment.STAGING, env=override) as client:
         assert client.base_url == "http://127.0.0.1:9"
+        assert client.auth.token_url == "http://127.0.0.1:9/t"  # type: ignore[attr-defined]
 
 
 def test_from_env_names_every_missing_variable() -> None:

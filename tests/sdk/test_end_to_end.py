@@ -167,8 +167,21 @@ def test_a_body_over_the_size_limit_raises_payload_too_large(server: ReferenceSe
     assert caught.value.status_code == 413 and caught.value.code_minor == "invaliddata"
 
 
+def settled_log(srv: ReferenceServer) -> str:
+    """The server's log once no line has arrived for 0.3 s (an earlier test's last line may still be on its way)."""
+    text = srv.log_text()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        later = srv.log_text()
+        if later == text:
+            break
+        text = later
+    return text
+
+
 def test_a_sourced_id_mismatch_never_reaches_the_server(server: ReferenceServer) -> None:
-    before = server.log_text()
+    before = settled_log(server)
     with client_for(server) as client, pytest.raises(SourcedIdMismatchError):
         client.put_result("e2e-result-5", {**result_input(), "sourcedId": "e2e-other"})
     assert server.log_text() == before

@@ -63,7 +63,8 @@ def test_retry_after_in_the_past_means_no_wait(api: FakeAPI, make_client, sleeps
 
 def test_retry_after_is_honoured_only_up_to_the_cap(api: FakeAPI, make_client, sleeps: Sleeps) -> None:
     api.script = [busy("3600")]
-    make_client(retry=retry_config(sleeps, retry_after_max=20.0)).put_result(RESULT_ID, result_input())
+    client = make_client(retry=retry_config(sleeps, retry_after_max=20.0), deadline=None)  # no deadline to stop it
+    client.put_result(RESULT_ID, result_input())
     assert sleeps.calls == [20.0]
 
 

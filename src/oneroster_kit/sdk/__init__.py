@@ -2,8 +2,9 @@
 
 `generated/` stays exactly what openapi-python-client produces; this package adds what a team
 calling the live TimeBack API needs on top of it: OAuth2 client credentials (`auth`), retries
-(`retry`), typed errors (`errors`), presets and environment configuration (`environment`) and
-the two clients (`client`). Requests and responses are the generated attrs models.
+(`retry`), an overall deadline per call (`deadline`), typed errors (`errors`), presets and
+environment configuration (`environment`) and the two clients (`client`).
+Requests and responses are the generated attrs models.
 """
 
 from oneroster_client.models.class_ import Class
@@ -11,8 +12,16 @@ from oneroster_client.models.class_update import ClassUpdate
 from oneroster_client.models.result import Result
 from oneroster_client.models.result_input import ResultInput
 
+from oneroster_kit.sdk._unknown import UnknownMemberWarning
 from oneroster_kit.sdk.auth import BearerTokenAuth, ClientCredentialsAuth
-from oneroster_kit.sdk.client import DEFAULT_TIMEOUT, AsyncOneRosterClient, OneRosterClient
+from oneroster_kit.sdk.client import (
+    CLIENT_DEADLINE,
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    AsyncOneRosterClient,
+    OneRosterClient,
+)
 from oneroster_kit.sdk.environment import Credentials, Environment
 from oneroster_kit.sdk.errors import (
     APIConnectionError,
@@ -27,6 +36,7 @@ from oneroster_kit.sdk.errors import (
     PayloadTooLargeError,
     RateLimitError,
     RequestValidationError,
+    ResponseTooLargeError,
     ResponseValidationError,
     ServerError,
     SourcedIdMismatchError,
@@ -36,6 +46,9 @@ from oneroster_kit.sdk.errors import (
 from oneroster_kit.sdk.retry import RetryConfig
 
 __all__ = [
+    "CLIENT_DEADLINE",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "APIConnectionError",
     "APIStatusError",
@@ -57,6 +70,7 @@ __all__ = [
     "PayloadTooLargeError",
     "RateLimitError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "Result",
     "ResultInput",
@@ -64,5 +78,6 @@ __all__ = [
     "ServerError",
     "SourcedIdMismatchError",
     "UnauthorizedError",
+    "UnknownMemberWarning",
     "UnprocessableEntityError",
 ]

@@ -1,16 +1,23 @@
 """What one call means, independent of sync/async: the checks before sending, the reading after.
 
-Before sending: the path id must be non-empty; a body sourcedId must equal it; a plain mapping is
-validated against the spec (so the generated `from_dict` never sees bad data); in strict mode a
-generated model is validated too. After: a 2xx body is checked against the spec (unless turned
-off) and the generated model returned; anything else becomes the matching `APIStatusError`.
+Before sending: the path id must be non-empty; a body sourcedId must equal it; the request
+envelope (`{"result": {...}}`, as curl sends it) is refused with a message saying so; a plain
+mapping is validated against the spec (so the generated `from_dict` never sees bad data); members
+the spec does not define are refused in strict mode and warned about otherwise (`_unknown`); in
+strict mode a generated model is validated too. After: a 2xx body is checked against the spec
+(unless turned off) and the generated model returned; a class answer wrapped as
+`{"class": {...}}` (as some deployments send it) is unwrapped first, with one INFO line per
+client; a number JSON cannot carry (NaN, 1E+400) is a ResponseValidationError; anything else
+becomes the matching `APIStatusError`.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
-from dataclasses import dataclass
+import logging
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -23,8 +30,9 @@ from oneroster_client.models.result import Result
 from oneroster_client.models.result_input import ResultInput
 from oneroster_client.types import Unset
 
-from oneroster_kit.contract import Operation, SchemaValidator, Violation, operation
-from oneroster_kit.sdk._codec import loads
+from oneroster_kit.contract import Operation, SchemaValidator, Violation, operation, resolve
+from oneroster_kit.sdk._codec import NonFiniteNumber, loads
+from oneroster_kit.sdk._unknown import UnknownMemberWarning, unknown_members
 from oneroster_kit.sdk.errors import (
     RequestValidationError,
     ResponseValidationError,
@@ -32,6 +40,8 @@ from oneroster_kit.sdk.errors import (
     request_id_of,
     status_error,
 )
+
+logger = logging.getLogger("oneroster_kit.sdk")
 
 PUT_RESULT = "putResult"
 UPDATE_CLASS = "updateClass"
@@ -56,12 +66,20 @@ class Plan:
     operation: Operation
     request: SchemaValidator
     responses: dict[int, SchemaValidator]
+    request_schema: dict[str, Any]
+    logged: set[str] = field(default_factory=set)  # one-time notes already logged by this client
 
     @classmethod
     def of(cls, operation_id: str) -> Plan:
         op = operation(operation_id)
         responses = {status: op.response_validator(status) for status in op.documented_statuses}
-        return cls(op, op.request_validator, {status: v for status, v in responses.items() if v is not None})
+        body = resolve(op.components, op.definition["requestBody"])
+        return cls(
+            op,
+            op.request_validator,
+            {status: v for status, v in responses.items() if v is not None},
+            body["content"]["application/json"]["schema"],
+        )
 
     @property
     def operation_id(self) -> str:
@@ -100,6 +118,49 @@ def _refuse(op: Plan, violations: list[Violation], what: str) -> None:
         )
 
 
+def _refuse_envelope(op: Plan, body: Mapping[str, Any], wrapper: str, what: str) -> None:
+    """A body that is the whole request document (`{"result": {...}}`) rather than its content."""
+    if wrapper in body and isinstance(body[wrapper], Mapping):
+        method = "put_result" if op.operation_id == PUT_RESULT else "update_class"
+        raise RequestValidationError(
+            f"{op.operation_id}: {method} takes the {what} itself, but got the request envelope "
+            f'{{"{wrapper}": {{...}}}} (as curl sends it); pass body["{wrapper}"] instead, the SDK '
+            "adds the envelope. Nothing was sent.",
+            operation_id=op.operation_id,
+        )
+
+
+def _unknown(op: Plan, document: dict[str, Any], strict: bool) -> None:
+    """Refuse (strict) or warn about members the spec does not define; see `_unknown`."""
+    found = unknown_members(op.operation.components, op.request_schema, document, "")
+    found = [location.removeprefix(".") for location in found if location != ".class.sourcedId"]  # checked above
+    if not found:
+        return
+    names = ", ".join(found)
+    if strict:
+        raise RequestValidationError(
+            f"{op.operation_id}: the body has members openapi.yaml does not define, nothing was sent: {names} "
+            "(the server would ignore them; strict=True refuses them)",
+            operation_id=op.operation_id,
+            violations=[Violation(location, "not a member openapi.yaml defines", "unknown") for location in found],
+        )
+    warnings.warn(
+        UnknownMemberWarning(
+            f"{op.operation_id}: {names} not defined by openapi.yaml; the server ignores "
+            f"{'it' if len(found) == 1 else 'them'} (a typo?). strict=True refuses such a body."
+        ),
+        stacklevel=4,  # _unknown <- prepare_* <- client method <- the caller
+    )
+
+
+def _model_unknown(op: Plan, model: ResultInput | ClassUpdate, wrapper: str, strict: bool) -> None:
+    """Unknown members of a generated model: all of them in strict mode, the top level otherwise."""
+    if strict:
+        _unknown(op, {wrapper: _to_dict(op.operation_id, model)}, strict)
+    elif model.additional_properties:
+        _unknown(op, {wrapper: dict(model.additional_properties)}, strict)
+
+
 def prepare_result(
     op: Plan, sourced_id: str, result: ResultInput | Result | Mapping[str, Any], *, strict: bool
 ) -> PutResultRequest:
@@ -107,9 +168,11 @@ def prepare_result(
     path_id = _check_path_id(op, sourced_id)
     defaults = op.operation.request_defaults  # always sent: a server on TimeBack's schema requires `status`
     if isinstance(result, Mapping):
+        _refuse_envelope(op, result, "result", "result")
         _check_body_id(PUT_RESULT, "result.sourcedId", path_id, result.get("sourcedId"))
         document = {"result": {**defaults, **result}}
         _refuse(op, op.request.violations(document), "the result")
+        _unknown(op, document, strict)
         try:
             return PutResultRequest(result=ResultInput.from_dict(document["result"]))
         except MODEL_ERRORS as exc:  # pragma: no cover - the spec check above should make this unreachable
@@ -131,6 +194,7 @@ def prepare_result(
         result.status = defaults["status"]
     if strict:
         _refuse(op, op.request.violations({"result": _to_dict(PUT_RESULT, result)}), "the result")
+    _model_unknown(op, result, "result", strict)
     return PutResultRequest(result=result)
 
 
@@ -144,9 +208,11 @@ def prepare_class(
     """
     path_id = _check_path_id(op, sourced_id)
     if isinstance(class_update, Mapping):
+        _refuse_envelope(op, class_update, "class", "class update")
         _check_body_id(UPDATE_CLASS, "class.sourcedId", path_id, class_update.get("sourcedId"))
         document = {"class": dict(class_update)}
         _refuse(op, op.request.violations(document), "the class update")
+        _unknown(op, document, strict)
         try:
             return PutClassRequest(class_=ClassUpdate.from_dict(document["class"]))
         except MODEL_ERRORS as exc:  # pragma: no cover - the spec check above should make this unreachable
@@ -165,6 +231,7 @@ def prepare_class(
             op.request.violations({"class": _to_dict(UPDATE_CLASS, class_update)}),
             "the class update",
         )
+    _model_unknown(op, class_update, "class", strict)
     return PutClassRequest(class_=class_update)
 
 
@@ -178,7 +245,21 @@ def _to_dict(operation_id: str, model: ResultInput | Result | ClassUpdate) -> di
         ) from exc
 
 
-def interpret(plan: Plan, outcome: Outcome, *, validate: bool) -> Any:
+def _unwrap_class(plan: Plan, data: Any) -> Any:
+    """A class answer sent as `{"class": {...}}` becomes the bare Class the spec documents."""
+    if isinstance(data, dict) and len(data) == 1 and isinstance(data.get("class"), dict):
+        if "class envelope" not in plan.logged:
+            plan.logged.add("class envelope")
+            logger.info(
+                '%s: the server wrapped the class answer as {"class": {...}} (openapi.yaml documents a bare '
+                "Class); the SDK unwraps it (logged once per client)",
+                plan.operation_id,
+            )
+        return data["class"]
+    return data
+
+
+def interpret(plan: Plan, outcome: Outcome, *, validate: bool, redact: Callable[[str], str] = str) -> Any:
     """The generated model of a 2xx answer, or raise the error the answer stands for.
 
     The body is decoded once; with `validate` it is checked against the spec before the generated
@@ -188,7 +269,9 @@ def interpret(plan: Plan, outcome: Outcome, *, validate: bool) -> Any:
     op_id = plan.operation_id
     status = outcome.status_code
     if not 200 <= status < 300:
-        raise status_error(operation_id=op_id, status_code=status, content=outcome.content, headers=outcome.headers)
+        raise status_error(
+            operation_id=op_id, status_code=status, content=outcome.content, headers=outcome.headers, redact=redact
+        )
     validator = plan.responses.get(status)
     if validator is None:
         documented = ", ".join(str(code) for code in plan.operation.documented_statuses if code < 300)
@@ -201,6 +284,14 @@ def interpret(plan: Plan, outcome: Outcome, *, validate: bool) -> Any:
         )
     try:
         data = loads(outcome.content)
+    except NonFiniteNumber as exc:
+        raise ResponseValidationError(
+            operation_id=op_id,
+            status_code=status,
+            problem=f"body holds a number no schema allows: {exc}",
+            body=outcome.content[:500],
+            request_id=request_id_of(outcome.headers),
+        ) from None
     except ValueError:
         raise ResponseValidationError(
             operation_id=op_id,
@@ -209,6 +300,8 @@ def interpret(plan: Plan, outcome: Outcome, *, validate: bool) -> Any:
             body=outcome.content[:500],
             request_id=request_id_of(outcome.headers),
         ) from None
+    if op_id == UPDATE_CLASS:
+        data = _unwrap_class(plan, data)
     if validate:
         _refuse_answer(plan, outcome, data, validator.violations(data), None)
     expected = PutResultResponse if op_id == PUT_RESULT else Class

@@ -14,7 +14,11 @@ Behaviour:
   `asyncio.Lock` (one per event loop) for tasks, and a second look at the cache after the lock;
 - a 401 from the API discards that token, fetches a new one (unless another caller already
   did) and replays the request once;
-- a refused grant raises `AuthenticationError` naming the token URL and the OAuth2 error.
+- a refused grant, and any answer that is not a well-formed token (an `expires_in` that is not a
+  finite positive number, an access token that cannot be sent in a header, a body over the
+  client's size limit), raises `AuthenticationError` naming the token URL and what was wrong;
+- the client secret and every token received are registered in `secrets`, and every message
+  built from the token endpoint's answer is redacted with it (see `_redact`).
 
 The token request is yielded to the client that sends the API request, so it goes through the
 same transport (retries, timeouts, test doubles) and never needs a second connection pool.
@@ -23,17 +27,45 @@ same transport (retries, timeouts, test doubles) and never needs a second connec
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
+import re
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 
 import httpx
 
+from oneroster_kit.sdk._guard import AnswerTooLarge
+from oneroster_kit.sdk._redact import Secrets
+from oneroster_kit.sdk.deadline import DeadlinePassed, current_deadline
 from oneroster_kit.sdk.errors import AuthenticationError
 
 __all__ = ["BearerTokenAuth", "ClientCredentialsAuth"]
+
+# What can follow "Bearer " in a header: visible ASCII, no spaces (RFC 6750's b64token is stricter;
+# real tokens are JWTs or opaque ASCII). A token with CR/LF or other controls is refused, not sent.
+_SENDABLE_TOKEN = re.compile(r"[\x21-\x7e]+")
+_DETAIL_CHARS = 200
+
+
+def _lifetime(value: object) -> float | None:
+    """`expires_in` in seconds (None when absent or not positive); ValueError when it is no number."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)  # ValueError beyond the int digit limit
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("expires_in is not a number")
+    try:
+        seconds = float(value)
+    except OverflowError:
+        raise ValueError("expires_in is too large to be a lifetime") from None
+    if not math.isfinite(seconds):
+        raise ValueError("expires_in is not a finite number")
+    return seconds if seconds > 0 else None
 
 
 @dataclass(frozen=True)
@@ -68,6 +100,7 @@ class ClientCredentialsAuth(httpx.Auth):
             self._form["scope"] = scope
         self._form.update(extra_params or {})
         self.early_refresh = early_refresh
+        self.secrets = Secrets(client_secret)
         self._clock = clock
         self._token: _Token | None = None
         self._thread_lock = threading.Lock()  # held by a thread while it fetches (across the yield)
@@ -95,7 +128,7 @@ class ClientCredentialsAuth(httpx.Auth):
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         token = self._valid_token()
         if token is None:
-            with self._thread_lock:
+            with self._locked():
                 token = self._valid_token()
                 if token is None:
                     token = yield from self._fetch(request)
@@ -103,7 +136,7 @@ class ClientCredentialsAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        with self._thread_lock:
+        with self._locked():
             fresh = self._after_401(token)
             if fresh is None:
                 fresh = yield from self._fetch(request)
@@ -118,7 +151,7 @@ class ClientCredentialsAuth(httpx.Auth):
                 if token is None:
                     sent_at = self._clock()
                     token_response = yield self._token_request(request)
-                    await token_response.aread()  # the flows are overridden, so httpx does not read it for us
+                    await self._aread(token_response)
                     token = self._store(token_response, sent_at)
         request.headers["Authorization"] = token.header
         response = yield request
@@ -129,7 +162,7 @@ class ClientCredentialsAuth(httpx.Auth):
             if fresh is None:
                 sent_at = self._clock()
                 token_response = yield self._token_request(request)
-                await token_response.aread()
+                await self._aread(token_response)
                 fresh = self._store(token_response, sent_at)
         request.headers["Authorization"] = fresh.header
         yield request
@@ -147,6 +180,21 @@ class ClientCredentialsAuth(httpx.Auth):
         if self._token is rejected:
             self._token = None
         return self._valid_token()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The thread lock, waited for no longer than the current call's deadline allows."""
+        deadline = current_deadline()
+        wait = deadline.cap(None, "waiting for another thread's token request") if deadline is not None else -1
+        if not self._thread_lock.acquire(timeout=wait):
+            raise DeadlinePassed(
+                f"the call's deadline of {deadline.seconds if deadline else 0:g}s passed while another "
+                "thread's token request was still running"
+            )
+        try:
+            yield
+        finally:
+            self._thread_lock.release()
 
     def _loop_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
@@ -169,22 +217,40 @@ class ClientCredentialsAuth(httpx.Auth):
     def _fetch(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, _Token]:
         sent_at = self._clock()
         response = yield self._token_request(request)
-        response.read()  # the flows are overridden, so httpx does not read it for us
+        try:
+            response.read()  # the flows are overridden, so httpx does not read it for us
+        except AnswerTooLarge as exc:
+            raise self._too_large(exc) from None
         return self._store(response, sent_at)
+
+    async def _aread(self, response: httpx.Response) -> None:
+        try:
+            await response.aread()  # the flows are overridden, so httpx does not read it for us
+        except AnswerTooLarge as exc:
+            raise self._too_large(exc) from None
+
+    def _too_large(self, exc: AnswerTooLarge) -> AuthenticationError:
+        return AuthenticationError(
+            f"token endpoint {self.token_url} did not issue a token: {exc}",
+            token_url=self.token_url,
+            status_code=exc.status_code,
+        )
 
     def _store(self, response: httpx.Response, sent_at: float) -> _Token:
         """Turn the token endpoint's answer into the cached token, or raise AuthenticationError.
 
-        The lifetime counts from when the request was sent, so it errs on the short side.
+        The lifetime counts from when the request was sent, so it errs on the short side. Whatever
+        the server sent is redacted before it is put into a message.
         """
         self.token_fetches += 1
+        redact = self.secrets.redact
         try:
             payload = response.json()
-        except ValueError:
+        except ValueError:  # not JSON, or not UTF-8, or a number past the int digit limit
             payload = None
+        fields = payload if isinstance(payload, dict) else {}
         if response.status_code != 200:
-            error = payload.get("error") if isinstance(payload, dict) else None
-            description = payload.get("error_description") if isinstance(payload, dict) else None
+            error, description = fields.get("error"), fields.get("error_description")
             if response.status_code in (400, 401) and error in (
                 "invalid_client",
                 "unauthorized_client",
@@ -195,28 +261,43 @@ class ClientCredentialsAuth(httpx.Auth):
                 what = f"rejected the client credentials for client_id {self.client_id!r}"
             else:
                 what = "did not issue a token"
-            detail = ": ".join(str(part) for part in (error, description) if part) or response.text[:200]
+            error_text = redact(str(error))[:_DETAIL_CHARS] if error else None
+            description_text = redact(str(description))[:_DETAIL_CHARS] if description else None
+            detail = ": ".join(part for part in (error_text, description_text) if part)
+            detail = detail or redact(response.text)[:_DETAIL_CHARS]
             raise AuthenticationError(
                 f"token endpoint {self.token_url} {what} (HTTP {response.status_code}: {detail})",
                 token_url=self.token_url,
                 status_code=response.status_code,
-                error=str(error) if error else None,
-                error_description=str(description) if description else None,
+                error=error_text,
+                error_description=description_text,
             )
-        access_token = payload.get("access_token") if isinstance(payload, dict) else None
-        token_type = payload.get("token_type", "Bearer") if isinstance(payload, dict) else None
-        if not isinstance(access_token, str) or not access_token or str(token_type).lower() != "bearer":
+        access_token = fields.get("access_token")
+        token_type = fields.get("token_type", "Bearer")
+        if isinstance(access_token, str) and access_token:
+            self.secrets.add(access_token)  # before any message could contain it
+        problem, lifetime = None, None
+        if not isinstance(access_token, str) or not access_token or not isinstance(token_type, str):
+            problem = "without a bearer access_token"
+        elif token_type.lower() != "bearer":
+            problem = f"a token of type {redact(token_type)[:40]!r}, not a bearer token"
+        elif _SENDABLE_TOKEN.fullmatch(access_token) is None:
+            problem = "an access_token that cannot be sent in an HTTP header (spaces or control characters)"
+        else:
+            try:
+                lifetime = _lifetime(fields.get("expires_in"))
+            except ValueError as exc:
+                problem = f"a malformed expires_in ({exc})"
+        if problem is not None:
             raise AuthenticationError(
-                f"token endpoint {self.token_url} answered 200 without a bearer access_token "
-                f"(got {response.text[:200]!r})",
+                f"token endpoint {self.token_url} answered 200 with {problem} "
+                f"(got {redact(response.text)[:_DETAIL_CHARS]!r})",
                 token_url=self.token_url,
                 status_code=200,
             )
-        expires_in = payload.get("expires_in") if isinstance(payload, dict) else None
-        if isinstance(expires_in, str) and expires_in.isdigit():
-            expires_in = int(expires_in)
-        if isinstance(expires_in, int | float) and not isinstance(expires_in, bool) and expires_in > 0:
-            expires_at = sent_at + expires_in - min(self.early_refresh, expires_in / 10)
+        assert isinstance(access_token, str)
+        if lifetime is not None:
+            expires_at = sent_at + lifetime - min(self.early_refresh, lifetime / 10)
         else:
             expires_at = float("inf")  # no lifetime given: keep it until the API answers 401
         token = _Token(f"Bearer {access_token}", expires_at)
@@ -230,6 +311,9 @@ class BearerTokenAuth(httpx.Auth):
     def __init__(self, token: str) -> None:
         if not token:
             raise ValueError("BearerTokenAuth: token must be non-empty")
+        if _SENDABLE_TOKEN.fullmatch(token) is None:
+            raise ValueError("BearerTokenAuth: token must be visible ASCII without spaces or control characters")
+        self.secrets = Secrets(token)
         self._header = f"Bearer {token}"
 
     def __repr__(self) -> str:

@@ -16,10 +16,16 @@ tests/sdk/test_wire.py checks the SDK sends what `sync_detailed` sends (the same
 bytes differ at most in how a float is written, see `_codec`).
 A per-call timeout is a request extension, so it also covers the token request the auth flow
 sends for that call; one client is safe to share between threads and between tasks.
+
+Each call also runs under an overall deadline (`deadline.py`: retries, their waits, the token
+request and a slowly dripped answer included), every answer is read through `_guard` (at most
+`max_response_bytes`, decoded size included), and every error leaves the client with the client
+secret and tokens redacted from its message (`_redact`), whatever the server sent.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Mapping
 from types import TracebackType
@@ -34,6 +40,8 @@ from oneroster_client.models.result import Result
 from oneroster_client.models.result_input import ResultInput
 
 from oneroster_kit.sdk._codec import dumps
+from oneroster_kit.sdk._guard import DEFAULT_MAX_RESPONSE_BYTES, AnswerTooLarge, GuardTransport
+from oneroster_kit.sdk._network import deadline_async_http_transport, deadline_http_transport
 from oneroster_kit.sdk._operations import (
     MODEL_ERRORS,
     PUT_RESULT,
@@ -44,21 +52,42 @@ from oneroster_kit.sdk._operations import (
     prepare_class,
     prepare_result,
 )
+from oneroster_kit.sdk._redact import Secrets
 from oneroster_kit.sdk.auth import BearerTokenAuth, ClientCredentialsAuth
+from oneroster_kit.sdk.deadline import (
+    DEFAULT_DEADLINE,
+    DeadlinePassed,
+    check_deadline_seconds,
+    current_deadline,
+    enter_deadline,
+    leave_deadline,
+)
 from oneroster_kit.sdk.environment import Credentials, Environment
 from oneroster_kit.sdk.errors import (
     APIConnectionError,
     APITimeoutError,
     ConfigurationError,
+    OneRosterError,
     RequestValidationError,
+    ResponseTooLargeError,
 )
 from oneroster_kit.sdk.retry import RetryConfig, SDKRetryTransport
 
-__all__ = ["DEFAULT_TIMEOUT", "AsyncOneRosterClient", "OneRosterClient", "TimeoutTypes"]
+__all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_TIMEOUT",
+    "AsyncOneRosterClient",
+    "OneRosterClient",
+    "TimeoutTypes",
+]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 TimeoutTypes = float | httpx.Timeout
 USER_AGENT = "oneroster-kit-sdk/0.1.0"
+# Only the encodings `_guard` decodes with a bound (httpx would add br/zstd when installed).
+ACCEPT_ENCODING = "gzip, deflate"
+_DEADLINE_SLACK = 0.05  # seconds: a timeout this close to the deadline is the deadline's
 
 
 def _as_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
@@ -114,39 +143,104 @@ def _absolute(base_url: httpx.URL, path: str) -> httpx.URL | str:
     return url
 
 
-def _no_answer(operation_id: str, exc: httpx.RequestError) -> Exception:
-    """The SDK error for a request that got no usable answer."""
+def _no_answer(operation_id: str, exc: httpx.RequestError, redact: Callable[[str], str]) -> Exception:
+    """The SDK error for a request that got no usable answer (the server's text redacted)."""
+    if isinstance(exc, AnswerTooLarge):
+        return ResponseTooLargeError(
+            f"{operation_id}: {exc}", operation_id=operation_id, status_code=exc.status_code, limit=exc.limit
+        )
+    detail = redact(repr(exc))
+    current = current_deadline()
+    out_of_time = current is not None and current.remaining() < _DEADLINE_SLACK  # a capped socket timeout fired
+    if isinstance(exc, DeadlinePassed) or (isinstance(exc, httpx.TimeoutException) and out_of_time):
+        return APITimeoutError(
+            f"{operation_id}: no complete answer within the call's deadline of {current.seconds if current else 0:g}s "
+            f"({detail})",
+            operation_id=operation_id,
+        )
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"{operation_id}: timed out ({exc!r})", operation_id=operation_id)
+        return APITimeoutError(f"{operation_id}: timed out ({detail})", operation_id=operation_id)
     if isinstance(exc, httpx.TransportError):
-        return APIConnectionError(f"{operation_id}: no answer from the server ({exc!r})", operation_id=operation_id)
+        return APIConnectionError(f"{operation_id}: no answer from the server ({detail})", operation_id=operation_id)
     # e.g. an answer whose Content-Encoding cannot be decoded
-    return APIConnectionError(f"{operation_id}: no usable answer from the server ({exc!r})", operation_id=operation_id)
+    return APIConnectionError(f"{operation_id}: no usable answer from the server ({detail})", operation_id=operation_id)
+
+
+def _deadline_error(operation_id: str, deadline: float) -> APITimeoutError:
+    return APITimeoutError(
+        f"{operation_id}: no complete answer within the call's deadline of {deadline:g}s", operation_id=operation_id
+    )
 
 
 def _outcome(response: httpx.Response) -> Outcome:
     return Outcome(response.status_code, response.content, response.headers)
 
 
+def _scrub(error: OneRosterError, secrets: Secrets) -> None:
+    """Redact the secret and tokens from an error's message, text attributes and cause."""
+    redact = secrets.redact
+    error.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in error.args)
+    for name in ("error", "error_description", "body"):
+        value = getattr(error, name, None)
+        if isinstance(value, str):
+            setattr(error, name, redact(value))
+    cause = error.__cause__
+    if cause is not None and (str(cause) in secrets or repr(cause) in secrets or _chained_secret(cause, secrets)):
+        error.__cause__ = None  # the raw httpx/h11 error quotes what the server or a header held
+        error.__suppress_context__ = True
+
+
+def _chained_secret(exc: BaseException, secrets: Secrets) -> bool:
+    seen = 0
+    link = exc.__cause__ or exc.__context__
+    while link is not None and seen < 10:
+        if str(link) in secrets or repr(link) in secrets:
+            return True
+        link, seen = link.__cause__ or link.__context__, seen + 1
+    return False
+
+
+class _CallScope:
+    """The scope of one call (a plain class: cheaper per call than a generator context manager)."""
+
+    __slots__ = ("_seconds", "_secrets", "_token")
+
+    def __init__(self, seconds: float | None, secrets: Secrets) -> None:
+        self._seconds = seconds
+        self._secrets = secrets
+
+    def __enter__(self) -> None:
+        self._token = enter_deadline(self._seconds)
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        leave_deadline(self._token)
+        if isinstance(exc, OneRosterError):
+            _scrub(exc, self._secrets)
+
+
 class _ClientBase:
-    """Settings shared by the sync and async clients."""
+    """Settings shared by the sync and async clients (see `OneRosterClient` for the arguments)."""
 
     def __init__(
         self,
         *,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        environment: Environment | None = None,
-        base_url: str | None = None,
-        token_url: str | None = None,
-        scope: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        retry: RetryConfig | None = None,
-        strict: bool = False,
-        validate_responses: bool = True,
-        auth: httpx.Auth | None = None,
-        token: str | None = None,
-        headers: Mapping[str, str] | None = None,
+        client_id: str | None,
+        client_secret: str | None,
+        environment: Environment | None,
+        base_url: str | None,
+        token_url: str | None,
+        scope: str | None,
+        timeout: TimeoutTypes,
+        deadline: float | None,
+        max_response_bytes: int,
+        retry: RetryConfig | None,
+        strict: bool,
+        validate_responses: bool,
+        auth: httpx.Auth | None,
+        token: str | None,
+        headers: Mapping[str, str] | None,
     ) -> None:
         self.auth: httpx.Auth
         if auth is None and token is None:
@@ -167,23 +261,160 @@ class _ClientBase:
             base = base_url or (environment.base_url if environment else None)
             if not base:
                 raise ConfigurationError("OneRoster client: missing base_url (or environment=)")
-            self.auth = auth if auth is not None else BearerTokenAuth(str(token))
+            if auth is None:
+                try:
+                    auth = BearerTokenAuth(str(token))
+                except ValueError as exc:
+                    raise ConfigurationError(f"OneRoster client: {exc}") from None
+            self.auth = auth
             self.base_url = base.rstrip("/")
+        try:
+            self.deadline = check_deadline_seconds(deadline)
+        except ValueError as exc:
+            raise ConfigurationError(f"OneRoster client: {exc}") from None
+        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+            raise ConfigurationError(
+                f"OneRoster client: max_response_bytes must be a positive int, got {max_response_bytes!r}"
+            )
+        self.max_response_bytes = max_response_bytes
+        known = getattr(self.auth, "secrets", None)
+        self.secrets = known if isinstance(known, Secrets) else Secrets()
         self.timeout = _as_timeout(timeout)
         self.retry = retry or RetryConfig()
         self.strict = strict
         self.validate_responses = validate_responses
-        self._headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+        self._headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+            **(headers or {}),
+        }
         self._put_result = Plan.of(PUT_RESULT)
         self._update_class = Plan.of(UPDATE_CLASS)
 
+    def _stack(
+        self, inner: httpx.BaseTransport | httpx.AsyncBaseTransport, *, reads_end_at_deadline: bool
+    ) -> SDKRetryTransport:
+        """retries -> per-attempt deadline and size guard -> the network (or the caller's transport)."""
+        guard = GuardTransport(inner, self.max_response_bytes, reads_end_at_deadline=reads_end_at_deadline)
+        return SDKRetryTransport(guard, self.retry, redact=self.secrets.redact)
+
+    def _deadline_of(self, deadline: float | _Default | None) -> float | None:
+        if isinstance(deadline, _Default):
+            return self.deadline
+        try:
+            return check_deadline_seconds(deadline)
+        except ValueError as exc:
+            raise ConfigurationError(f"OneRoster client: {exc}") from None
+
+    def _call(self, seconds: float | None) -> _CallScope:
+        """One call: its deadline, and every error's message redacted on the way out."""
+        return _CallScope(seconds, self.secrets)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"
+
+
+class _Default:
+    """The type of `CLIENT_DEADLINE`: "use the client's deadline"."""
+
+    def __repr__(self) -> str:
+        return "CLIENT_DEADLINE"
+
+
+CLIENT_DEADLINE = _Default()
+
+_CLIENT_ARGS = """
+    Credentials and servers: `client_id`/`client_secret` with `environment` (a preset such as
+    `Environment.STAGING`, or `Environment.custom(base_url, token_url)`) or `base_url` and
+    `token_url` (overriding the preset's; a base URL without a token URL is a ConfigurationError);
+    `scope` for the token request; or `token=` (a bearer token obtained elsewhere) or `auth=` (any
+    httpx.Auth) with `base_url`/`environment`.
+
+    timeout: httpx timeouts of each attempt (seconds, or an httpx.Timeout); default 30 s, connect 10 s.
+    deadline: seconds one call may take in all (retries, their waits, the token request and a
+        slowly arriving answer included), or None for no overall limit; default 60 s.
+    max_response_bytes: the longest answer read, after decoding gzip/deflate; default 4 MiB.
+    retry: a RetryConfig (default: 4 attempts, exponential backoff, Retry-After honoured).
+    strict: also check generated models against openapi.yaml and refuse members it does not
+        define (otherwise: a warning) before sending.
+    validate_responses: check every 2xx answer against openapi.yaml (default True).
+    headers: extra headers sent with every request.
+    transport: an httpx transport to send through (tests, proxies); default: the SDK's own.
+"""
+
+
+class OneRosterClient(_ClientBase):
+    """Synchronous client; thread-safe; use as a context manager (or call `close()`)."""
+
+    def __init__(
+        self,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        environment: Environment | None = None,
+        base_url: str | None = None,
+        token_url: str | None = None,
+        scope: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        retry: RetryConfig | None = None,
+        strict: bool = False,
+        validate_responses: bool = True,
+        auth: httpx.Auth | None = None,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(
+            client_id=client_id,
+            client_secret=client_secret,
+            environment=environment,
+            base_url=base_url,
+            token_url=token_url,
+            scope=scope,
+            timeout=timeout,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            retry=retry,
+            strict=strict,
+            validate_responses=validate_responses,
+            auth=auth,
+            token=token,
+            headers=headers,
+        )
+        self.http = httpx.Client(
+            base_url=self.base_url,
+            auth=self.auth,
+            timeout=self.timeout,
+            headers=self._headers,
+            transport=self._stack(transport or deadline_http_transport(), reads_end_at_deadline=transport is None),
+        )
+
+    __init__.__doc__ = "A client for the TimeBack OneRoster API (or any server of openapi.yaml).\n" + _CLIENT_ARGS
+
     @classmethod
     def from_env(
-        cls, environment: Environment | None = None, *, env: Mapping[str, str] | None = None, **kwargs: Any
+        cls,
+        environment: Environment | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        scope: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        retry: RetryConfig | None = None,
+        strict: bool = False,
+        validate_responses: bool = True,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> Self:
         """A client from ONEROSTER_CLIENT_ID, ONEROSTER_CLIENT_SECRET and ONEROSTER_BASE_URL/TOKEN_URL.
 
         The two URL variables override `environment`; without them, `environment` is required.
+        ONEROSTER_BASE_URL without ONEROSTER_TOKEN_URL is a ConfigurationError (the preset's token
+        URL would get credentials meant for another server). Other arguments: see the constructor.
         """
         found = Credentials.from_env(environment, env)
         return cls(
@@ -191,24 +422,15 @@ class _ClientBase:
             client_secret=found.client_secret,
             base_url=found.base_url,
             token_url=found.token_url,
-            **kwargs,
-        )
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"
-
-
-class OneRosterClient(_ClientBase):
-    """Synchronous client; thread-safe; use as a context manager (or call `close()`)."""
-
-    def __init__(self, *, transport: httpx.BaseTransport | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.http = httpx.Client(
-            base_url=self.base_url,
-            auth=self.auth,
-            timeout=self.timeout,
-            headers=self._headers,
-            transport=SDKRetryTransport(transport or httpx.HTTPTransport(), self.retry),
+            scope=scope,
+            timeout=timeout,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            retry=retry,
+            strict=strict,
+            validate_responses=validate_responses,
+            headers=headers,
+            transport=transport,
         )
 
     def put_result(
@@ -217,12 +439,22 @@ class OneRosterClient(_ClientBase):
         result: ResultInput | Result | Mapping[str, Any],
         *,
         timeout: TimeoutTypes | None = None,
+        deadline: float | _Default | None = CLIENT_DEADLINE,
     ) -> Result:
-        """Create or update the result `sourced_id` (upsert); returns the stored result."""
-        body = prepare_result(self._put_result, sourced_id, result, strict=self.strict)
-        request = _build(self.http, PUT_RESULT, lambda: _put_result._get_kwargs(sourced_id, body=body), timeout)
-        stored: Result = interpret(self._put_result, self._send(PUT_RESULT, request), validate=self.validate_responses)
-        return stored
+        """Create or update the result `sourced_id` (upsert); returns the stored result.
+
+        `result` is the result object itself (not the `{"result": ...}` envelope). `timeout` and
+        `deadline` override the client's for this call.
+        """
+        seconds = self._deadline_of(deadline)
+        with self._call(seconds):
+            body = prepare_result(self._put_result, sourced_id, result, strict=self.strict)
+            request = _build(self.http, PUT_RESULT, lambda: _put_result._get_kwargs(sourced_id, body=body), timeout)
+            outcome = self._send(PUT_RESULT, request, seconds)
+            stored: Result = interpret(
+                self._put_result, outcome, validate=self.validate_responses, redact=self.secrets.redact
+            )
+            return stored
 
     def update_class(
         self,
@@ -230,19 +462,28 @@ class OneRosterClient(_ClientBase):
         class_update: ClassUpdate | Mapping[str, Any],
         *,
         timeout: TimeoutTypes | None = None,
+        deadline: float | _Default | None = CLIENT_DEADLINE,
     ) -> Class:
-        """Change the fields given of the existing class `sourced_id`; returns the whole class."""
-        body = prepare_class(self._update_class, sourced_id, class_update, strict=self.strict)
-        request = _build(self.http, UPDATE_CLASS, lambda: _update_class._get_kwargs(sourced_id, body=body), timeout)
-        outcome = self._send(UPDATE_CLASS, request)
-        updated: Class = interpret(self._update_class, outcome, validate=self.validate_responses)
-        return updated
+        """Change the fields given of the existing class `sourced_id`; returns the whole class.
 
-    def _send(self, operation_id: str, request: httpx.Request) -> Outcome:
+        `class_update` holds the fields to change (not the `{"class": ...}` envelope). `timeout`
+        and `deadline` override the client's for this call.
+        """
+        seconds = self._deadline_of(deadline)
+        with self._call(seconds):
+            body = prepare_class(self._update_class, sourced_id, class_update, strict=self.strict)
+            request = _build(self.http, UPDATE_CLASS, lambda: _update_class._get_kwargs(sourced_id, body=body), timeout)
+            outcome = self._send(UPDATE_CLASS, request, seconds)
+            updated: Class = interpret(
+                self._update_class, outcome, validate=self.validate_responses, redact=self.secrets.redact
+            )
+            return updated
+
+    def _send(self, operation_id: str, request: httpx.Request, deadline: float | None) -> Outcome:
         try:
             response = self.http.send(request)
         except httpx.RequestError as exc:
-            raise _no_answer(operation_id, exc) from exc
+            raise _no_answer(operation_id, exc, self.secrets.redact) from exc
         return _outcome(response)
 
     def close(self) -> None:
@@ -260,14 +501,93 @@ class OneRosterClient(_ClientBase):
 class AsyncOneRosterClient(_ClientBase):
     """Asynchronous client; safe to share between tasks; use `async with` (or `await aclose()`)."""
 
-    def __init__(self, *, transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        environment: Environment | None = None,
+        base_url: str | None = None,
+        token_url: str | None = None,
+        scope: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        retry: RetryConfig | None = None,
+        strict: bool = False,
+        validate_responses: bool = True,
+        auth: httpx.Auth | None = None,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(
+            client_id=client_id,
+            client_secret=client_secret,
+            environment=environment,
+            base_url=base_url,
+            token_url=token_url,
+            scope=scope,
+            timeout=timeout,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            retry=retry,
+            strict=strict,
+            validate_responses=validate_responses,
+            auth=auth,
+            token=token,
+            headers=headers,
+        )
+        # The SDK's own transport ends each socket operation at the deadline; a caller's transport
+        # is held to it by `asyncio.timeout` around the call instead (see `_send`).
+        self._cancel_at_deadline = transport is not None
         self.http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=self.auth,
             timeout=self.timeout,
             headers=self._headers,
-            transport=SDKRetryTransport(transport or httpx.AsyncHTTPTransport(), self.retry),
+            transport=self._stack(transport or deadline_async_http_transport(), reads_end_at_deadline=True),
+        )
+
+    __init__.__doc__ = (
+        "An asyncio client for the TimeBack OneRoster API (or any server of openapi.yaml).\n" + _CLIENT_ARGS
+    )
+
+    @classmethod
+    def from_env(
+        cls,
+        environment: Environment | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        scope: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        retry: RetryConfig | None = None,
+        strict: bool = False,
+        validate_responses: bool = True,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> Self:
+        """A client from ONEROSTER_CLIENT_ID, ONEROSTER_CLIENT_SECRET and ONEROSTER_BASE_URL/TOKEN_URL.
+
+        As `OneRosterClient.from_env`.
+        """
+        found = Credentials.from_env(environment, env)
+        return cls(
+            client_id=found.client_id,
+            client_secret=found.client_secret,
+            base_url=found.base_url,
+            token_url=found.token_url,
+            scope=scope,
+            timeout=timeout,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            retry=retry,
+            strict=strict,
+            validate_responses=validate_responses,
+            headers=headers,
+            transport=transport,
         )
 
     async def put_result(
@@ -276,13 +596,18 @@ class AsyncOneRosterClient(_ClientBase):
         result: ResultInput | Result | Mapping[str, Any],
         *,
         timeout: TimeoutTypes | None = None,
+        deadline: float | _Default | None = CLIENT_DEADLINE,
     ) -> Result:
-        """Create or update the result `sourced_id` (upsert); returns the stored result."""
-        body = prepare_result(self._put_result, sourced_id, result, strict=self.strict)
-        request = _build(self.http, PUT_RESULT, lambda: _put_result._get_kwargs(sourced_id, body=body), timeout)
-        outcome = await self._send(PUT_RESULT, request)
-        stored: Result = interpret(self._put_result, outcome, validate=self.validate_responses)
-        return stored
+        """Create or update the result `sourced_id` (upsert); returns the stored result (as the sync client)."""
+        seconds = self._deadline_of(deadline)
+        with self._call(seconds):
+            body = prepare_result(self._put_result, sourced_id, result, strict=self.strict)
+            request = _build(self.http, PUT_RESULT, lambda: _put_result._get_kwargs(sourced_id, body=body), timeout)
+            outcome = await self._send(PUT_RESULT, request, seconds)
+            stored: Result = interpret(
+                self._put_result, outcome, validate=self.validate_responses, redact=self.secrets.redact
+            )
+            return stored
 
     async def update_class(
         self,
@@ -290,19 +615,33 @@ class AsyncOneRosterClient(_ClientBase):
         class_update: ClassUpdate | Mapping[str, Any],
         *,
         timeout: TimeoutTypes | None = None,
+        deadline: float | _Default | None = CLIENT_DEADLINE,
     ) -> Class:
-        """Change the fields given of the existing class `sourced_id`; returns the whole class."""
-        body = prepare_class(self._update_class, sourced_id, class_update, strict=self.strict)
-        request = _build(self.http, UPDATE_CLASS, lambda: _update_class._get_kwargs(sourced_id, body=body), timeout)
-        outcome = await self._send(UPDATE_CLASS, request)
-        updated: Class = interpret(self._update_class, outcome, validate=self.validate_responses)
-        return updated
+        """Change the fields given of the existing class `sourced_id`; returns the whole class (as the sync client)."""
+        seconds = self._deadline_of(deadline)
+        with self._call(seconds):
+            body = prepare_class(self._update_class, sourced_id, class_update, strict=self.strict)
+            request = _build(self.http, UPDATE_CLASS, lambda: _update_class._get_kwargs(sourced_id, body=body), timeout)
+            outcome = await self._send(UPDATE_CLASS, request, seconds)
+            updated: Class = interpret(
+                self._update_class, outcome, validate=self.validate_responses, redact=self.secrets.redact
+            )
+            return updated
 
-    async def _send(self, operation_id: str, request: httpx.Request) -> Outcome:
+    async def _send(self, operation_id: str, request: httpx.Request, deadline: float | None) -> Outcome:
+        """Send and read the answer, ending at the deadline (see `__init__` for how)."""
         try:
-            response = await self.http.send(request)
+            current = current_deadline()
+            if current is None or not self._cancel_at_deadline:
+                response = await self.http.send(request)
+            else:
+                async with asyncio.timeout(current.remaining()):  # the deadline started with the call
+                    response = await self.http.send(request)
+        except TimeoutError:
+            assert deadline is not None
+            raise _deadline_error(operation_id, deadline) from None
         except httpx.RequestError as exc:
-            raise _no_answer(operation_id, exc) from exc
+            raise _no_answer(operation_id, exc, self.secrets.redact) from exc
         return _outcome(response)
 
     async def aclose(self) -> None:

@@ -74,10 +74,28 @@ class Credentials:
         source: str = "arguments",
         labels: Mapping[str, str] | None = None,
     ) -> Credentials:
-        """Explicit URLs win over the environment preset; every missing piece is named at once."""
+        """Explicit URLs win over the environment preset; every missing piece is named at once.
+
+        A base URL that overrides the preset's without a token URL is refused: the preset's token
+        URL would receive the credentials meant for the other server (e.g. local credentials sent to
+        TimeBack's identity provider), which the user never chose.
+        """
+        label = labels or {}
+        if (
+            environment is not None
+            and base_url
+            and not token_url
+            and base_url.rstrip("/") != environment.base_url.rstrip("/")
+        ):
+            base_name, token_name = label.get("base_url", "base_url"), label.get("token_url", "token_url")
+            raise ConfigurationError(
+                f"OneRoster client: {base_name} is set ({base_url}) but {token_name} is not, so the credentials "
+                f"would go to the {environment.name} token URL ({environment.token_url}), which issues no tokens "
+                f"for {base_url}; set {token_name} too (e.g. {base_url.rstrip('/')}/oauth2/token for the "
+                "reference server)"
+            )
         base = base_url or (environment.base_url if environment else None)
         token = token_url or (environment.token_url if environment else None)
-        label = labels or {}
         missing = [
             label.get(name, name)
             for name, value in (

@@ -13,7 +13,8 @@ Hierarchy:
     - SourcedIdMismatchError      - body sourcedId differs from the path id
   + AuthenticationError           - the token endpoint refused the credentials or failed
   + APIConnectionError            - no answer after the retries (connect/read/protocol errors)
-    - APITimeoutError             - ... because of a timeout
+    - APITimeoutError             - ... because of a timeout, or the call's deadline passed
+  + ResponseTooLargeError         - an answer longer than max_response_bytes (decoded or not)
   + ResponseValidationError       - a 2xx answer whose body breaks openapi.yaml
   + APIStatusError                - a non-2xx answer (status, imsx body, request id)
     - BadRequestError             - 400
@@ -31,7 +32,7 @@ from __future__ import annotations
 import email.utils
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -52,6 +53,7 @@ __all__ = [
     "PayloadTooLargeError",
     "RateLimitError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "ServerError",
     "SourcedIdMismatchError",
@@ -130,7 +132,17 @@ class APIConnectionError(OneRosterError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out (connect, read, write or pool), after the configured retries."""
+    """A timeout (connect, read, write or pool) after the retries, or the call's deadline passed."""
+
+
+class ResponseTooLargeError(OneRosterError):
+    """An answer longer than the client's `max_response_bytes`; it was not read further."""
+
+    def __init__(self, message: str, *, operation_id: str, status_code: int, limit: int) -> None:
+        super().__init__(message)
+        self.operation_id = operation_id
+        self.status_code = status_code
+        self.limit = limit
 
 
 class ResponseValidationError(OneRosterError):
@@ -288,16 +300,20 @@ def status_error(
     content: bytes,
     headers: httpx.Headers,
     parsed: object = None,
+    redact: Callable[[str], str] = str,
 ) -> APIStatusError:
-    """The `APIStatusError` subclass for a non-2xx answer, with the body parsed as far as it goes."""
+    """The `APIStatusError` subclass for a non-2xx answer, with the body parsed as far as it goes.
+
+    `redact` masks the caller's secrets in the server's text before it is cut and embedded.
+    """
     body = parsed if isinstance(parsed, ImsxStatusInfo) else _parse_error_body(content)
     request_id = request_id_of(headers)
     if isinstance(body, ImsxStatusInfo):
-        detail = body.imsx_description
+        detail = redact(body.imsx_description)
     elif isinstance(body, str):
-        detail = body.strip()[:200] or "(empty body)"
+        detail = redact(body.strip())[:200] or "(empty body)"
     else:
-        detail = json.dumps(body)[:200]
+        detail = redact(json.dumps(body))[:200]
     try:
         reason = httpx.codes.get_reason_phrase(status_code)
     except ValueError:

@@ -4,7 +4,9 @@ Built on `httpx-retries` (its `RetryTransport` already loops over the wrapped tr
 httpx.Client and httpx.AsyncClient, closes the failed response and re-sends the same request).
 What is added here: the SDK's policy (what to retry, how long to wait), Retry-After honoured up
 to its own cap separately from the backoff cap, an injectable sleep so tests never wait, and one
-log line per retry on the `oneroster_kit.sdk` logger.
+log line per retry on the `oneroster_kit.sdk` logger, and the call's deadline (`deadline.py`):
+a retry whose wait (backoff, or the server's Retry-After) would end past the deadline is not
+taken, so the last answer (e.g. the 429, with its Retry-After) is returned at once.
 
 Retried: 429, 502, 503, 504, connection errors, protocol errors and timeouts, for PUT (both
 operations are idempotent upserts) and POST (only the token request, a client-credentials grant
@@ -23,6 +25,8 @@ from dataclasses import dataclass, field
 import httpx
 from httpx_retries import Retry, RetryTransport
 
+from oneroster_kit.sdk._guard import LAST_OUTCOME
+from oneroster_kit.sdk.deadline import current_deadline
 from oneroster_kit.sdk.errors import parse_retry_after
 
 __all__ = ["RETRYABLE_STATUSES", "RetryConfig", "SDKRetryTransport"]
@@ -85,19 +89,68 @@ class _SDKRetry(Retry):
 
     config: RetryConfig
     request: httpx.Request | None
+    redact: Callable[[str], str]
+    planned: tuple[float, str] | None = None  # the next wait, decided when the deadline was checked
 
     def increment(self) -> _SDKRetry:
         new = super().increment()  # copy_with() builds a new instance: carry the SDK's attributes over
         assert isinstance(new, _SDKRetry)
         new.config = self.config
         new.request = self.request
+        new.redact = self.redact
+        new.planned = self.planned
         return new
+
+    def is_exhausted(self) -> bool:
+        """Out of attempts, or the next retry could not finish within the call's deadline."""
+        if super().is_exhausted():
+            return True
+        self.planned = None
+        deadline = current_deadline()
+        outcome = self.request.extensions.get(LAST_OUTCOME) if self.request is not None else None
+        if deadline is None or outcome is None:
+            return False
+        if isinstance(outcome, httpx.Response):
+            if not self.is_retryable_status_code(outcome.status_code):
+                return False
+            response: httpx.Response | None = outcome
+        elif self.is_retryable_exception(outcome):
+            response = None
+        else:
+            return False
+        seconds, why = self.config.delay(self.attempts_made + 1, response)
+        asked = parse_retry_after(response.headers.get("retry-after")) if response is not None else None
+        needed = max(seconds, asked or 0.0)
+        left = deadline.remaining()
+        if needed < left:
+            self.planned = (seconds, why)
+            return False
+        logger.warning(
+            "not retrying %s after %s: %s, and the call's deadline of %gs has %.2fs left",
+            self._target(),
+            self._reason(outcome),
+            f"the server asks to wait {asked:g}s (Retry-After)" if asked is not None else f"the wait is {needed:.2f}s",
+            deadline.seconds,
+            max(left, 0.0),
+        )
+        return True
+
+    def _target(self) -> str:
+        return f"{self.request.method} {self.request.url}" if self.request is not None else "request"
+
+    def _reason(self, outcome: httpx.Response | Exception) -> str:
+        if isinstance(outcome, httpx.Response):
+            return f"HTTP {outcome.status_code}"
+        return self.redact(f"{type(outcome).__name__}: {outcome}")
 
     def _wait(self, outcome: httpx.Response | Exception) -> float:
         response = outcome if isinstance(outcome, httpx.Response) else None
-        seconds, why = self.config.delay(self.attempts_made, response)
-        reason = f"HTTP {response.status_code}" if response is not None else f"{type(outcome).__name__}: {outcome}"
-        target = f"{self.request.method} {self.request.url}" if self.request is not None else "request"
+        if self.planned is not None:
+            (seconds, why), self.planned = self.planned, None
+        else:
+            seconds, why = self.config.delay(self.attempts_made, response)
+        reason = self._reason(outcome)
+        target = self._target()
         logger.warning(
             "retrying %s after %s (retry %d of %d, waiting %.2fs, %s)",
             target,
@@ -120,7 +173,11 @@ class _SDKRetry(Retry):
         self.elapsed_sleep += seconds
 
 
-def _retry_state(config: RetryConfig, request: httpx.Request | None) -> _SDKRetry:
+def _keep(text: str) -> str:
+    return text
+
+
+def _retry_state(config: RetryConfig, request: httpx.Request | None, redact: Callable[[str], str] = _keep) -> _SDKRetry:
     state = _SDKRetry(
         total=config.attempts - 1,
         allowed_methods=RETRYABLE_METHODS,
@@ -129,6 +186,7 @@ def _retry_state(config: RetryConfig, request: httpx.Request | None) -> _SDKRetr
     )
     state.config = config
     state.request = request
+    state.redact = redact
     return state
 
 
@@ -136,15 +194,20 @@ class SDKRetryTransport(RetryTransport):
     """`httpx_retries.RetryTransport` applying a `RetryConfig`; wraps a sync or an async transport."""
 
     def __init__(
-        self, transport: httpx.BaseTransport | httpx.AsyncBaseTransport, config: RetryConfig | None = None
+        self,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport,
+        config: RetryConfig | None = None,
+        *,
+        redact: Callable[[str], str] = _keep,
     ) -> None:
         self.config = config or RetryConfig()
-        super().__init__(transport=transport, retry=_retry_state(self.config, None))
+        self.redact = redact
+        super().__init__(transport=transport, retry=_retry_state(self.config, None, redact))
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.extensions["retry"] = _retry_state(self.config, request)
+        request.extensions["retry"] = _retry_state(self.config, request, self.redact)
         return super().handle_request(request)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        request.extensions["retry"] = _retry_state(self.config, request)
+        request.extensions["retry"] = _retry_state(self.config, request, self.redact)
         return await super().handle_async_request(request)
