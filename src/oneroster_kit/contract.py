@@ -139,7 +139,7 @@ class SchemaValidator:
             return
         for error in self.authority.iter_errors(instance):
             for leaf in _leaf_errors(error):
-                yield Violation(_location(leaf.absolute_path), leaf.message, str(leaf.validator))
+                yield Violation(_location(leaf.absolute_path), _json_message(leaf), str(leaf.validator))
 
     def is_valid(self, instance: Any) -> bool:
         return self.fast_accepts(instance) or self.authority.is_valid(instance)

@@ -97,7 +97,7 @@ def test_a_large_body_check_stops_at_its_time_budget_with_the_first_violation() 
     refusal = check_body("updateClass", body, budget=0.05)
     assert isinstance(refusal, Refusal) and refusal.status == 422
     assert refusal.description.startswith("class.grades[200000]: must be string"), refusal.description
-    assert refusal.description.endswith("checking stopped after 0.05 s; there may be more")
+    assert "checking stopped after 0.05 s; there may be more" in refusal.description
     assert check_body("updateClass", json.dumps({"class": {"grades": ["9"] * 1000}}).encode(), budget=0.05) == {
         "class": {"grades": ["9"] * 1000}
     }
