@@ -33,6 +33,7 @@ from contract_tests.client.expected_outcomes import FROM_DICT, KeptRaw, Outcome,
 from contract_tests.client.instants import with_instants
 from contract_tests.client.wire import Wire, attribute_name, model_at, model_class, set_in_model
 from oneroster_kit.contract import operation
+from oneroster_kit.jsontext import json_text
 from oneroster_kit.spec_walk import FieldCase, break_field, field_cases, location, reach
 from oneroster_kit.strategies import outside_enum, request_cases, response_bodies, root_of, schema_values
 
@@ -63,7 +64,7 @@ def _steps(template: str) -> tuple[str, ...]:
 def _expected_violation(case: FieldCase, concrete: tuple[str | int, ...], bad: Any) -> tuple[str, str]:
     if case.kind == "required":
         return (location(concrete[:-1]), f"{concrete[-1]!r} is a required property")
-    return (location(concrete), f"{bad!r} is not one of {list(case.enum)!r}")
+    return (location(concrete), f"{json_text(bad)} is not one of {json_text(list(case.enum), limit=400)}")
 
 
 def _assert_outcome(

@@ -154,7 +154,7 @@ def test_date_times_set_by_a_caller_are_sent_with_their_offset_or_unvalidated_wh
     text = moment.isoformat()
     offset = moment.utcoffset()
     if offset is None or offset.total_seconds() % 60:
-        assert violations == sorted(f"{location(path)}: {text!r} is not a 'date-time'" for path in fields)
+        assert violations == sorted(f"{location(path)}: {json.dumps(text)} is not a 'date-time'" for path in fields)
     else:
         assert violations == []
     for path in fields:

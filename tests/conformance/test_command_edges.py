@@ -214,4 +214,4 @@ def test_minimal_input_and_complete_reproductions(tmp_path: Path) -> None:
         assert len(failure["input"]["result"]) < len(example["result"]), failure["input"]
     assert "the smallest valid body that still fails" in schema_run.summary
     merge = [f for f in merge_run.result["failures"] if f["check"] == "class_merge"]
-    assert merge and all("# request 1 of 2" in f["curl"] and "# request 2 of 2" in f["curl"] for f in merge), merge
+    assert merge and all(f["curl"].startswith("curl ") and "  # request 2 of 2" in f["curl"] for f in merge), merge

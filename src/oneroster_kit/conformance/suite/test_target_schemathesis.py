@@ -197,7 +197,7 @@ class _Workflow(schema.as_state_machine()):  # type: ignore[misc]
             body = case.body if not isinstance(case.body, bytes) else repr(case.body)
             steps = self.__dict__.get("_steps") or [case.as_curl_command(base_url=target.base_url)]
             curl = (
-                "\n".join(f"# step {n}\n{command}" for n, command in enumerate(steps, 1))
+                "\n".join(f"{command}  # step {n} of {len(steps)}" for n, command in enumerate(steps, 1))
                 if len(steps) > 1
                 else steps[0]
             )

@@ -70,7 +70,7 @@ def fail(check: str, exchange: Exchange, message: str) -> CheckFailed:
     """The failure of `exchange`; its reproduction replays every request of the example up to it."""
     exchanges = current_target().exchanges_until(exchange)
     if len(exchanges) > 1:
-        curl = "\n".join(f"# request {n} of {len(exchanges)}\n{e.curl}" for n, e in enumerate(exchanges, 1))
+        curl = "\n".join(f"{e.curl}  # request {n} of {len(exchanges)}" for n, e in enumerate(exchanges, 1))
     else:
         curl = exchange.curl
     return CheckFailed(
