@@ -112,7 +112,7 @@ class Probe:
         curl = exchange.curl if exchange is not None else None
         if exchange is not None and self.first_context:
             chain = [*self.first_context, exchange]
-            curl = "\n".join(f"# request {n} of {len(chain)}\n{e.curl}" for n, e in enumerate(chain, 1))
+            curl = "\n".join(f"{e.curl}  # request {n} of {len(chain)}" for n, e in enumerate(chain, 1))
         raise CheckFailed(
             self.check,
             exchange.operation_id if exchange is not None else "(probe)",
