@@ -116,11 +116,16 @@ class ReferenceApp:
             return
         started = time.perf_counter()
         status = 0
+        logged = False
 
         async def send_capturing(message: Message) -> None:
-            nonlocal status
+            nonlocal status, logged
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                # logged before the last byte goes out, so a client that has its answer sees the line
+                self._log_line(scope, status, started)
+                logged = True
             await send(message)
 
         request = Request(scope, receive)
@@ -138,7 +143,8 @@ class ReferenceApp:
             else:
                 response = imsx_response(500, "Internal server error.")
         await response(scope, receive, send_capturing)
-        self._log_line(scope, status, started)
+        if not logged:
+            self._log_line(scope, status, started)
 
     def _log_line(self, scope: Scope, status: int, started: float) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
