@@ -130,13 +130,18 @@ class ReferenceApp:
         started = time.perf_counter()
         status = 0
         request_id = _request_id(scope)
+        logged = False
 
         async def send_capturing(message: Message) -> None:
-            nonlocal status
+            nonlocal status, logged
             if message["type"] == "http.response.start":
                 status = message["status"]
                 # Every answer names its request (the SDK's `request_id`), as TimeBack's gateway does.
                 message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", request_id.encode())]}
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                # logged before the last byte goes out, so a client that has its answer sees the line
+                self._log_line(scope, status, started, request_id)
+                logged = True
             await send(message)
 
         request = Request(scope, receive)
@@ -156,7 +161,8 @@ class ReferenceApp:
             else:
                 response = imsx_response(500, "Internal server error.")
         await response(scope, receive, send_capturing)
-        self._log_line(scope, status, started, request_id)
+        if not logged:
+            self._log_line(scope, status, started, request_id)
 
     def _log_line(self, scope: Scope, status: int, started: float, request_id: str) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
