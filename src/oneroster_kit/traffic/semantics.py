@@ -137,6 +137,29 @@ class _Stamp:
     ref: str
     instant: datetime.datetime
     started: datetime.datetime | None
+    until: datetime.datetime | None  # when its answer ended, if the recording says
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    """One recent PUT to a result, for write_atomic: what it sent and what it answered, as digests."""
+
+    ref: str
+    sent: frozenset[tuple[str, int]]  # (field, value digest) of each member sent
+    answered: frozenset[tuple[str, int]]  # (field, value digest) of the answer, for the members sent
+
+
+_RECENT_WRITES = 8  # writes per result id compared with each other (concurrent writes come in small bursts)
+
+
+def _mixed(write: _Write, writes: list[_Write]) -> bool:
+    """`write` answered a mix of several of `writes` (itself among them): every member it answered
+    was sent by one of them, some not by itself, and no single one of them sent all it answered."""
+    fields = {key for key, _ in write.sent}
+    if write.answered <= write.sent or {key for key, _ in write.answered} != fields:
+        return False  # its own write (a missing or foreign value is result_echo's finding)
+    sent = [frozenset(pair for pair in other.sent if pair[0] in fields) for other in writes]
+    return write.answered <= frozenset().union(*sent) and all(write.answered != one for one in sent)
 
 
 class Semantics:
@@ -144,6 +167,7 @@ class Semantics:
         self.ctx = ctx
         limit = ctx.resource_limit
         self.results: Bounded[str, _ResultState] = Bounded(limit)
+        self.writes: Bounded[str, tuple[_Write, ...]] = Bounded(limit)
         self.classes: Bounded[str, _ClassState] = Bounded(limit)
         self.unknown_classes: Bounded[str, str] = Bounded(limit)
         self.stamps: Bounded[tuple[str, str], _Stamp] = Bounded(limit * 2)
@@ -152,7 +176,7 @@ class Semantics:
 
     @property
     def evicted(self) -> int:
-        return sum(b.evicted for b in (self.results, self.classes, self.unknown_classes, self.stamps))
+        return sum(b.evicted for b in (self.results, self.writes, self.classes, self.unknown_classes, self.stamps))
 
     def observe(self, exchange: Exchange, judged: Judged) -> None:
         ok = 200 <= exchange.status < 300
@@ -179,9 +203,19 @@ class Semantics:
             problems.insert(0, f"result.sourcedId: {answer.get('sourcedId')!r} is not the path id {rid!r}")
         if problems:
             fail("result_echo", "; ".join(problems))
+        self._identity(exchange, judged, "putResult", answer)
         known = self.fields["putResult"]
         sent_digests = sorted((k, _digest(v)) for k, v in sent.items())
         answer_digests = {k: _digest(v) for k, v in answer.items() if k != "dateLastModified"}
+        self._atomic(
+            exchange,
+            judged,
+            _Write(
+                exchange.ref,
+                frozenset(sent_digests),
+                frozenset((k, answer_digests[k]) for k in sent if k in answer_digests),
+            ),
+        )
         state = _ResultState(
             exchange.ref,
             _combined(sent_digests),
@@ -208,6 +242,47 @@ class Semantics:
                 )
         self.results.put(rid, state)
         self._stamp(exchange, judged, "putResult", rid, answer)
+
+    # -- id identity and atomicity ---------------------------------------------------------------
+    def _identity(self, exchange: Exchange, judged: Judged, operation: str, answer: dict[str, Any]) -> None:
+        """id_distinct: the answer is the record of its own path id, not of a look-alike id."""
+        self.ctx.looked("id_distinct")
+        got, path_id = answer.get("sourcedId"), judged.sourced_id
+        if got == path_id:
+            return
+        written = self.results if operation == "putResult" else self.classes
+        earlier = written.get(got) if isinstance(got, str) else None
+        known = isinstance(got, str) and (earlier is not None or got in self.ctx.known_class_ids)
+        message = f"the answer to {path_id!r} is the record {_short(got)}" + (
+            ", another id written earlier: the two ids were stored as one record"
+            if known
+            else ", not the path id (the id was normalized or replaced)"
+        )
+        also = (earlier.ref,) if earlier is not None else ()
+        self.ctx.fail("id_distinct", "server", exchange, operation, message, judged.request, also)
+
+    def _atomic(self, exchange: Exchange, judged: Judged, write: _Write) -> None:
+        """write_atomic: no answer mixes the members of several writes to one result (a write done field
+        by field). Answers are recorded as they end, so each new write may show an earlier answer mixed."""
+        rid = judged.sourced_id
+        recent = list(self.writes.get(rid) or ())
+        if recent:
+            self.ctx.looked("write_atomic")
+        writes = [*recent, write]
+        for mixed in writes:
+            if _mixed(mixed, writes) and (mixed is write or not _mixed(mixed, recent)):
+                others = tuple(other.ref for other in writes if other is not mixed)
+                self.ctx.fail(
+                    "write_atomic",
+                    "server",
+                    exchange,
+                    "putResult",
+                    f"the answer at {mixed.ref} is none of the PUTs to {rid!r} but a mix of their members "
+                    f"(compared with {', '.join(others)}): the writes to one id were not each one whole write",
+                    judged.request,
+                    others,
+                )
+        self.writes.put(rid, tuple(writes[-_RECENT_WRITES:]))
 
     # -- classes ---------------------------------------------------------------------------------
     def _class(self, exchange: Exchange, judged: Judged, ok: bool) -> None:
@@ -243,6 +318,7 @@ class Semantics:
         answer = class_object(judged.response)
         if answer is None:
             return
+        self._identity(exchange, judged, "updateClass", answer)
         update = judged.request["class"] if isinstance(judged.request.get("class"), dict) else {}
         ctx.looked("class_merge")
         problems = _mismatches(self.schemas["updateClass"], update, answer, "class")
@@ -287,7 +363,11 @@ class Semantics:
         if sent is not None and sent == instant:
             fail(f"dateLastModified is the value the client sent ({value}), not set by the server")
         previous = self.stamps.get((operation, key))
-        if previous is not None:
+        # writes in flight at once have no order: either may be stamped first
+        concurrent = previous is not None and (
+            previous.until is not None and exchange.started is not None and exchange.started < previous.until
+        )
+        if previous is not None and not concurrent:
             close = (
                 exchange.started is not None
                 and previous.started is not None
@@ -298,4 +378,5 @@ class Semantics:
                     f"dateLastModified did not advance: {previous.instant.isoformat()} then {instant.isoformat()}",
                     (previous.ref,),
                 )
-        self.stamps.put((operation, key), _Stamp(exchange.ref, instant, exchange.started))
+        until = exchange.started + exchange.duration if exchange.started and exchange.duration else None
+        self.stamps.put((operation, key), _Stamp(exchange.ref, instant, exchange.started, until))
