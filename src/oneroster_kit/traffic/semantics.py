@@ -250,15 +250,19 @@ class Semantics:
         got, path_id = answer.get("sourcedId"), judged.sourced_id
         if got == path_id:
             return
-        written = self.results if operation == "putResult" else self.classes
-        earlier = written.get(got) if isinstance(got, str) else None
-        known = isinstance(got, str) and (earlier is not None or got in self.ctx.known_class_ids)
-        message = f"the answer to {path_id!r} is the record {_short(got)}" + (
-            ", another id written earlier: the two ids were stored as one record"
+        earlier_ref: str | None = None
+        if isinstance(got, str):
+            earlier = self.results.get(got) if operation == "putResult" else self.classes.get(got)
+            earlier_ref = earlier.ref if earlier is not None else None
+        known = earlier_ref is not None or (isinstance(got, str) and got in self.ctx.known_class_ids)
+        # ids shown with escapes (ascii), so that NFC and NFD spellings, or a trailing space, are visible
+        shown = ascii(got) if isinstance(got, str) else _short(got)
+        message = f"the answer to {path_id!a} is the record {shown}" + (
+            ", another id's (written earlier or known to exist): the two ids were stored as one record"
             if known
             else ", not the path id (the id was normalized or replaced)"
         )
-        also = (earlier.ref,) if earlier is not None else ()
+        also = (earlier_ref,) if earlier_ref is not None else ()
         self.ctx.fail("id_distinct", "server", exchange, operation, message, judged.request, also)
 
     def _atomic(self, exchange: Exchange, judged: Judged, write: _Write) -> None:
