@@ -142,24 +142,27 @@ class _Stamp:
 
 @dataclass(frozen=True, slots=True)
 class _Write:
-    """One recent PUT to a result, for write_atomic: what it sent and what it answered, as digests."""
+    """One recent PUT to a result, for write_atomic, as packed 8-byte digests (~300 bytes, not sets)."""
 
     ref: str
-    sent: frozenset[tuple[str, int]]  # (field, value digest) of each member sent
-    answered: frozenset[tuple[str, int]]  # (field, value digest) of the answer, for the members sent
+    fields: int  # digest of the names of the members sent
+    sent: bytes  # (field, value) digest of each member sent
+    answered: bytes  # (field, value) digest of the answer's value of each member sent (absent ones left out)
+    until: datetime.datetime | None  # when its answer ended, if the recording says
 
 
-_RECENT_WRITES = 8  # writes per result id compared with each other (concurrent writes come in small bursts)
+_RECENT_WRITES = 6  # writes per result id compared with each other (concurrent writes come in small bursts)
 
 
 def _mixed(write: _Write, writes: list[_Write]) -> bool:
-    """`write` answered a mix of several of `writes` (itself among them): every member it answered
-    was sent by one of them, some not by itself, and no single one of them sent all it answered."""
-    fields = {key for key, _ in write.sent}
-    if write.answered <= write.sent or {key for key, _ in write.answered} != fields:
-        return False  # its own write (a missing or foreign value is result_echo's finding)
-    sent = [frozenset(pair for pair in other.sent if pair[0] in fields) for other in writes]
-    return write.answered <= frozenset().union(*sent) and all(write.answered != one for one in sent)
+    """`write` answered a mix of several of `writes` (itself among them, those sending the same
+    members compared): every member it answered was sent by one of them, some not by itself, and no
+    single one of them sent all it answered."""
+    answered, own = _unpacked(write.answered), _unpacked(write.sent)
+    if answered <= own or len(answered) != len(own):
+        return False  # its own write, or members missing (result_echo's finding)
+    sent = [_unpacked(other.sent) for other in writes if other.fields == write.fields]
+    return answered <= set().union(*sent) and all(answered != one for one in sent)
 
 
 class Semantics:
@@ -212,8 +215,10 @@ class Semantics:
             judged,
             _Write(
                 exchange.ref,
-                frozenset(sent_digests),
-                frozenset((k, answer_digests[k]) for k in sent if k in answer_digests),
+                hash(tuple(k for k, _ in sent_digests)),
+                _packed([_pair(k, d) for k, d in sent_digests]),
+                _packed([_pair(k, answer_digests[k]) for k, _ in sent_digests if k in answer_digests]),
+                exchange.started + exchange.duration if exchange.started and exchange.duration else None,
             ),
         )
         state = _ResultState(
@@ -269,7 +274,9 @@ class Semantics:
         """write_atomic: no answer mixes the members of several writes to one result (a write done field
         by field). Answers are recorded as they end, so each new write may show an earlier answer mixed."""
         rid = judged.sourced_id
-        recent = list(self.writes.get(rid) or ())
+        # a write that ended before this one started cannot be mixed with it (nor it with that one)
+        started = exchange.started
+        recent = [w for w in self.writes.get(rid) or () if w.until is None or started is None or w.until > started]
         if recent:
             self.ctx.looked("write_atomic")
         writes = [*recent, write]
