@@ -147,7 +147,7 @@ class _Write:
     ref: str
     fields: int  # digest of the names of the members sent
     sent: bytes  # (field, value) digest of each member sent
-    answered: bytes  # (field, value) digest of the answer's value of each member sent (absent ones left out)
+    answered: bytes  # the same for the answer's values (absent ones left out); b"" when equal to `sent`
     until: datetime.datetime | None  # when its answer ended, if the recording says
 
 
@@ -158,6 +158,8 @@ def _mixed(write: _Write, writes: list[_Write]) -> bool:
     """`write` answered a mix of several of `writes` (itself among them, those sending the same
     members compared): every member it answered was sent by one of them, some not by itself, and no
     single one of them sent all it answered."""
+    if not write.answered:
+        return False  # it answered its own write (the common case, decided without unpacking)
     answered, own = _unpacked(write.answered), _unpacked(write.sent)
     if answered <= own or len(answered) != len(own):
         return False  # its own write, or members missing (result_echo's finding)
@@ -210,14 +212,19 @@ class Semantics:
         known = self.fields["putResult"]
         sent_digests = sorted((k, _digest(v)) for k, v in sent.items())
         answer_digests = {k: _digest(v) for k, v in answer.items() if k != "dateLastModified"}
+        sent_pairs = [_pair(k, d) for k, d in sent_digests]
+        # an answer that echoed every member sent answered its own write: nothing more to keep
+        answered_pairs = (
+            [] if not problems else [_pair(k, answer_digests[k]) for k, _ in sent_digests if k in answer_digests]
+        )
         self._atomic(
             exchange,
             judged,
             _Write(
                 exchange.ref,
                 hash(tuple(k for k, _ in sent_digests)),
-                _packed([_pair(k, d) for k, d in sent_digests]),
-                _packed([_pair(k, answer_digests[k]) for k, _ in sent_digests if k in answer_digests]),
+                _packed(sent_pairs),
+                b"" if not problems or answered_pairs == sent_pairs else _packed(answered_pairs),
                 exchange.started + exchange.duration if exchange.started and exchange.duration else None,
             ),
         )
@@ -225,7 +232,7 @@ class Semantics:
             exchange.ref,
             _combined(sent_digests),
             _combined(list(answer_digests.items())),
-            _packed([_pair(k, d) for k, d in sent_digests if k in known]),
+            _packed([pair for (k, _), pair in zip(sent_digests, sent_pairs, strict=True) if k in known]),
         )
         previous = self.results.get(rid)
         if previous is not None:
