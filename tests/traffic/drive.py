@@ -1,13 +1,18 @@
 """A small deterministic client that exercises a reference server so that its recording holds every
 sequence the traffic checks follow: valid and invalid calls, repeats, no token, a token without
-the scope, an expired token, an unknown class, an undocumented method and path.
+the scope, an expired token, an unknown class, an undocumented method and path, values a store may
+not keep (long strings, a full-precision score, nested and null metadata), look-alike ids, an enum
+value in another case, an unwrapped body and concurrent writes to one id.
 """
 
 from __future__ import annotations
 
 import copy
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -20,6 +25,7 @@ CLASSES = operation("updateClass").path.replace("{sourcedId}", "")
 GRADEBOOK, ROSTER = operation("putResult").scopes[0], operation("updateClass").scopes[0]
 EXPIRES_IN = 2  # seconds: the short-lived token of the expiry sequence (used once within them, even under load)
 EXPIRED_AFTER = EXPIRES_IN + 1.3  # seconds after its grant: past expiry plus the check's 1 s slack
+CONCURRENT_BURSTS, CONCURRENT_WRITERS = 3, 4
 
 
 def _token(client: httpx.Client, server: ReferenceServer, **extra: str) -> str:
@@ -28,6 +34,31 @@ def _token(client: httpx.Client, server: ReferenceServer, **extra: str) -> str:
     answer.raise_for_status()
     token: str = answer.json()["access_token"]
     return token
+
+
+def _concurrent_writes(client: httpx.Client, token: str, result: Callable[..., dict[str, Any]]) -> None:
+    """Bursts of PUTs to one id, released together, differing in members early and late in the body
+    and every other one with its members in reverse order (so writes made member by member, in step,
+    leave a mix)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    for burst in range(CONCURRENT_BURSTS):
+        bodies = []
+        for n in range(CONCURRENT_WRITERS):
+            inner = result("traffic-atomic", score=float(10 * burst + n), comment=f"writer {n}")["result"]
+            inner["missing"] = ("true", "false")[n % 2]
+            members = list(inner.items())
+            bodies.append({"result": dict(members[::-1] if n % 2 else members)})
+        ready = threading.Barrier(CONCURRENT_WRITERS)
+
+        def send(body: dict[str, Any], ready: threading.Barrier = ready) -> None:
+            ready.wait()
+            client.put(RESULTS + "traffic-atomic", json=body, headers=headers)
+
+        threads = [threading.Thread(target=send, args=(body,)) for body in bodies]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
 
 
 def drive(server: ReferenceServer) -> None:
@@ -88,6 +119,21 @@ def drive(server: ReferenceServer) -> None:
         put(CLASSES + "traffic-no-such-class", {"class": {"title": "Nowhere"}})
         put(CLASSES + second, {"class": {"title": "x"}}, gradebook_only)
         put(CLASSES + second, {"class": {}}, None)
+        # values a store may not keep: long strings, a full-precision score, nested and null metadata
+        put(RESULTS + "traffic-long", result("traffic-long", comment="c" * 300, textScore="t" * 256))
+        put(RESULTS + "traffic-precise", result("traffic-precise", score=87.123456789))
+        put(RESULTS + "traffic-nested", result("traffic-nested", metadata={"rubric": {"part": 2, "marks": {"a": 1}}}))
+        put(RESULTS + "traffic-null", result("traffic-null", metadata=None))
+        # ids that differ only by letter case, by NFC/NFD, by a trailing space: different records
+        for spelling in ("traffic-case", "TRAFFIC-CASE", "traffic-\u00e9", "traffic-e\u0301"):
+            put(RESULTS + quote(spelling, safe=""), result(spelling))
+        for look_alike in (first.swapcase(), first + " "):
+            put(CLASSES + quote(look_alike, safe=""), {"class": {"title": "Look-alike"}})
+        # client mistakes a lenient server accepts: an enum value in another case, an unwrapped body
+        put(RESULTS + "traffic-enum", result("traffic-enum", scoreStatus="FULLY GRADED"))
+        put(RESULTS + "traffic-bare", result("traffic-bare")["result"])
+        # concurrent full writes of different values to one id: each must answer a whole write
+        _concurrent_writes(client, full, result)
         # undocumented method and path
         client.get(RESULTS + "traffic-r1", headers={"Authorization": f"Bearer {full}"})
         client.get("/ims/oneroster/rostering/v1p2/schools", headers={"Authorization": f"Bearer {full}"})

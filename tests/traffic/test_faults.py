@@ -29,11 +29,21 @@ EXPECTED: dict[str, set[str]] = {
     "stale_date_last_modified": {"date_last_modified"},
     "sourcedid_mismatch_accepted": {"body_sourcedid_mismatch"},
     "server_error": {"not_a_server_error"},
+    "result_put_merges": {"result_upsert"},
+    "strings_cut_255": {"result_echo"},
+    "id_case_folded": {"id_distinct", "class_unknown_404"},
+    "id_normalized": {"id_distinct", "class_unknown_404"},
+    "enum_case_insensitive": {"enum_closed", "negative_data_rejection"},
+    "non_atomic_write": {"write_atomic"},
+    "score_float32": {"result_echo"},
+    "metadata_flattened": {"result_echo"},
+    "metadata_null_as_empty": {"result_echo"},
+    "unwrapped_body_accepted": {"body_wrapper_required", "negative_data_rejection"},
 }
 
 # what drive.py deliberately gets wrong as a client (each is refused by a correct server)
 CLIENT_FINDINGS = {
-    "client_request_schema",  # scoreStatus 'graded'; lineItem missing
+    "client_request_schema",  # scoreStatus 'graded' and 'FULLY GRADED'; lineItem missing; an unwrapped body
     "client_sourcedid_mismatch",
     "client_unreadable_body",  # b"not json"
     "client_missing_token",

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import orjson
 
 from oneroster_kit.conformance.compare import request_schema
-from oneroster_kit.contract import Operation, operation, resolve
+from oneroster_kit.contract import Operation, Violation, operation, resolve
 from oneroster_kit.traffic.context import Context
 from oneroster_kit.traffic.exchange import Exchange
 from oneroster_kit.traffic.jwt_claims import grant_from_jwt
@@ -100,6 +100,15 @@ def _wrapper_with_id(operation_id: str) -> str | None:
     return None
 
 
+@functools.cache
+def _wrapper_of(operation_id: str) -> str | None:
+    """The member a request body must be wrapped in (`result`, `class`), from the spec's request schema."""
+    op = operation(operation_id)
+    wrapper = resolve(op.components, op.request_validator.schema)
+    members = wrapper.get("required", []) if isinstance(wrapper, dict) else []
+    return str(members[0]) if len(members) == 1 else None
+
+
 def _body_sourced_id(operation_id: str, document: Any) -> Any:
     """The sourcedId inside the request wrapper, or the sentinel when absent or not part of the schema."""
     member = _wrapper_with_id(operation_id)
@@ -134,6 +143,7 @@ def judge(ctx: Context, exchange: Exchange, match: Match) -> Judged | None:
 
     # -- the request (the client's side) ---------------------------------------------------------
     document: Any = None
+    request_violations: list[Violation] = []
     request_valid = True
     sourced_id = match.path_values.get("sourcedId", "")
     path_problems = op.path_violations(match.path_values)
@@ -160,7 +170,7 @@ def judge(ctx: Context, exchange: Exchange, match: Match) -> Judged | None:
             client("client_unreadable_body", f"the request body is not UTF-8 JSON ({reason})")
     else:
         ctx.looked("client_request_schema")
-        violations = op.request_validator.violations(document)
+        request_violations = violations = op.request_validator.violations(document)
         if violations:
             request_valid = False
             shown = "; ".join(map(str, violations[:5])) + (
@@ -270,6 +280,18 @@ def judge(ctx: Context, exchange: Exchange, match: Match) -> Judged | None:
         ctx.looked("positive_data_acceptance")
         if status in (400, 422):
             server("positive_data_acceptance", f"a valid request was refused with {status}", document)
+    # the same acceptance, named by the rule the request broke (as the suite's probes name it)
+    wrapper = _wrapper_of(name)
+    if wrapper is not None and isinstance(document, dict) and document and wrapper not in document:
+        ctx.looked("body_wrapper_required")
+        if ok:
+            server("body_wrapper_required", f"a body without its {wrapper!r} wrapper was accepted ({status})", document)
+    outside = [v for v in request_violations if v.rule == "enum"]
+    if outside:
+        ctx.looked("enum_closed")
+        if ok:
+            shown = "; ".join(f"{v.location}: {v.message}" for v in outside[:3])
+            server("enum_closed", f"a value outside the enum was accepted ({status}): {shown}", document)
 
     # -- rules the spec states in prose ----------------------------------------------------------
     if mismatch:

@@ -22,6 +22,7 @@ __all__ = [
     "decode_body",
     "first_header",
     "headers_of",
+    "parse_duration",
     "parse_started",
 ]
 
@@ -54,6 +55,7 @@ class Exchange:
     request: Message
     status: int
     response: Message
+    duration: datetime.timedelta | None = None  # request start to answer end, when the recording says
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,13 @@ def parse_started(value: object) -> datetime.datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.UTC)
+
+
+def parse_duration(milliseconds: object) -> datetime.timedelta | None:
+    """A recorded duration in milliseconds (NDJSON `durationMs`, HAR `time`); None when absent or unusable."""
+    if isinstance(milliseconds, bool) or not isinstance(milliseconds, int | float) or not 0 <= milliseconds < 1e12:
+        return None
+    return datetime.timedelta(milliseconds=milliseconds)
 
 
 def decode_body(text: object, encoding: object, content_encoding: str | None, what: str) -> bytes | None:

@@ -21,6 +21,7 @@ from oneroster_kit.traffic.exchange import (
     decode_body,
     first_header,
     headers_of,
+    parse_duration,
     parse_started,
 )
 
@@ -94,4 +95,5 @@ def entry_exchange(ref: str, entry: Any) -> Exchange | Skipped:
         request=Message(request_headers, request_body),
         status=status,
         response=Message(response_headers, response_body),
+        duration=parse_duration(entry.get("time")),
     )

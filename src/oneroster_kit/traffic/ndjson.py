@@ -24,6 +24,7 @@ from oneroster_kit.traffic.exchange import (
     decode_body,
     first_header,
     headers_of,
+    parse_duration,
     parse_started,
 )
 
@@ -127,4 +128,5 @@ def line_exchange(ref: str, record: Any) -> Exchange | Skipped:
         request=Message(request_headers, request_body),
         status=status,
         response=Message(response_headers, response_body),
+        duration=parse_duration(record.get("durationMs")),
     )

@@ -137,6 +137,34 @@ class _Stamp:
     ref: str
     instant: datetime.datetime
     started: datetime.datetime | None
+    until: datetime.datetime | None  # when its answer ended, if the recording says
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    """One recent PUT to a result, for write_atomic, as packed 8-byte digests (~300 bytes, not sets)."""
+
+    ref: str
+    fields: int  # digest of the names of the members sent
+    sent: bytes  # (field, value) digest of each member sent
+    answered: bytes  # the same for the answer's values (absent ones left out); b"" when equal to `sent`
+    until: datetime.datetime | None  # when its answer ended, if the recording says
+
+
+_RECENT_WRITES = 6  # writes per result id compared with each other (concurrent writes come in small bursts)
+
+
+def _mixed(write: _Write, writes: list[_Write]) -> bool:
+    """`write` answered a mix of several of `writes` (itself among them, those sending the same
+    members compared): every member it answered was sent by one of them, some not by itself, and no
+    single one of them sent all it answered."""
+    if not write.answered:
+        return False  # it answered its own write (the common case, decided without unpacking)
+    answered, own = _unpacked(write.answered), _unpacked(write.sent)
+    if answered <= own or len(answered) != len(own):
+        return False  # its own write, or members missing (result_echo's finding)
+    sent = [_unpacked(other.sent) for other in writes if other.fields == write.fields]
+    return answered <= set().union(*sent) and all(answered != one for one in sent)
 
 
 class Semantics:
@@ -144,6 +172,7 @@ class Semantics:
         self.ctx = ctx
         limit = ctx.resource_limit
         self.results: Bounded[str, _ResultState] = Bounded(limit)
+        self.writes: Bounded[str, tuple[_Write, ...]] = Bounded(limit)
         self.classes: Bounded[str, _ClassState] = Bounded(limit)
         self.unknown_classes: Bounded[str, str] = Bounded(limit)
         self.stamps: Bounded[tuple[str, str], _Stamp] = Bounded(limit * 2)
@@ -152,7 +181,7 @@ class Semantics:
 
     @property
     def evicted(self) -> int:
-        return sum(b.evicted for b in (self.results, self.classes, self.unknown_classes, self.stamps))
+        return sum(b.evicted for b in (self.results, self.writes, self.classes, self.unknown_classes, self.stamps))
 
     def observe(self, exchange: Exchange, judged: Judged) -> None:
         ok = 200 <= exchange.status < 300
@@ -179,14 +208,31 @@ class Semantics:
             problems.insert(0, f"result.sourcedId: {answer.get('sourcedId')!r} is not the path id {rid!r}")
         if problems:
             fail("result_echo", "; ".join(problems))
+        self._identity(exchange, judged, "putResult", answer)
         known = self.fields["putResult"]
         sent_digests = sorted((k, _digest(v)) for k, v in sent.items())
         answer_digests = {k: _digest(v) for k, v in answer.items() if k != "dateLastModified"}
+        sent_pairs = [_pair(k, d) for k, d in sent_digests]
+        # an answer that echoed every member sent answered its own write: nothing more to keep
+        answered_pairs = (
+            [] if not problems else [_pair(k, answer_digests[k]) for k, _ in sent_digests if k in answer_digests]
+        )
+        self._atomic(
+            exchange,
+            judged,
+            _Write(
+                exchange.ref,
+                hash(tuple(k for k, _ in sent_digests)),
+                _packed(sent_pairs),
+                b"" if not problems or answered_pairs == sent_pairs else _packed(answered_pairs),
+                exchange.started + exchange.duration if exchange.started and exchange.duration else None,
+            ),
+        )
         state = _ResultState(
             exchange.ref,
             _combined(sent_digests),
             _combined(list(answer_digests.items())),
-            _packed([_pair(k, d) for k, d in sent_digests if k in known]),
+            _packed([pair for (k, _), pair in zip(sent_digests, sent_pairs, strict=True) if k in known]),
         )
         previous = self.results.get(rid)
         if previous is not None:
@@ -208,6 +254,53 @@ class Semantics:
                 )
         self.results.put(rid, state)
         self._stamp(exchange, judged, "putResult", rid, answer)
+
+    # -- id identity and atomicity ---------------------------------------------------------------
+    def _identity(self, exchange: Exchange, judged: Judged, operation: str, answer: dict[str, Any]) -> None:
+        """id_distinct: the answer is the record of its own path id, not of a look-alike id."""
+        self.ctx.looked("id_distinct")
+        got, path_id = answer.get("sourcedId"), judged.sourced_id
+        if got == path_id:
+            return
+        earlier_ref: str | None = None
+        if isinstance(got, str):
+            earlier = self.results.get(got) if operation == "putResult" else self.classes.get(got)
+            earlier_ref = earlier.ref if earlier is not None else None
+        known = earlier_ref is not None or (isinstance(got, str) and got in self.ctx.known_class_ids)
+        # ids shown with escapes (ascii), so that NFC and NFD spellings, or a trailing space, are visible
+        shown = ascii(got) if isinstance(got, str) else _short(got)
+        message = f"the answer to {path_id!a} is the record {shown}" + (
+            ", another id's (written earlier or known to exist): the two ids were stored as one record"
+            if known
+            else ", not the path id (the id was normalized or replaced)"
+        )
+        also = (earlier_ref,) if earlier_ref is not None else ()
+        self.ctx.fail("id_distinct", "server", exchange, operation, message, judged.request, also)
+
+    def _atomic(self, exchange: Exchange, judged: Judged, write: _Write) -> None:
+        """write_atomic: no answer mixes the members of several writes to one result (a write done field
+        by field). Answers are recorded as they end, so each new write may show an earlier answer mixed."""
+        rid = judged.sourced_id
+        # a write that ended before this one started cannot be mixed with it (nor it with that one)
+        started = exchange.started
+        recent = [w for w in self.writes.get(rid) or () if w.until is None or started is None or w.until > started]
+        if recent:
+            self.ctx.looked("write_atomic")
+        writes = [*recent, write]
+        for mixed in writes:
+            if _mixed(mixed, writes) and (mixed is write or not _mixed(mixed, recent)):
+                others = tuple(other.ref for other in writes if other is not mixed)
+                self.ctx.fail(
+                    "write_atomic",
+                    "server",
+                    exchange,
+                    "putResult",
+                    f"the answer at {mixed.ref} is none of the PUTs to {rid!r} but a mix of their members "
+                    f"(compared with {', '.join(others)}): the writes to one id were not each one whole write",
+                    judged.request,
+                    others,
+                )
+        self.writes.put(rid, tuple(writes[-_RECENT_WRITES:]))
 
     # -- classes ---------------------------------------------------------------------------------
     def _class(self, exchange: Exchange, judged: Judged, ok: bool) -> None:
@@ -243,6 +336,7 @@ class Semantics:
         answer = class_object(judged.response)
         if answer is None:
             return
+        self._identity(exchange, judged, "updateClass", answer)
         update = judged.request["class"] if isinstance(judged.request.get("class"), dict) else {}
         ctx.looked("class_merge")
         problems = _mismatches(self.schemas["updateClass"], update, answer, "class")
@@ -287,7 +381,11 @@ class Semantics:
         if sent is not None and sent == instant:
             fail(f"dateLastModified is the value the client sent ({value}), not set by the server")
         previous = self.stamps.get((operation, key))
-        if previous is not None:
+        # writes in flight at once have no order: either may be stamped first
+        concurrent = previous is not None and (
+            previous.until is not None and exchange.started is not None and exchange.started < previous.until
+        )
+        if previous is not None and not concurrent:
             close = (
                 exchange.started is not None
                 and previous.started is not None
@@ -298,4 +396,5 @@ class Semantics:
                     f"dateLastModified did not advance: {previous.instant.isoformat()} then {instant.isoformat()}",
                     (previous.ref,),
                 )
-        self.stamps.put((operation, key), _Stamp(exchange.ref, instant, exchange.started))
+        until = exchange.started + exchange.duration if exchange.started and exchange.duration else None
+        self.stamps.put((operation, key), _Stamp(exchange.ref, instant, exchange.started, until))
