@@ -40,6 +40,7 @@ def test_the_console_scripts_go_through_the_extra_check() -> None:
     assert scripts["scripts"] == {
         "oneroster-reference-server": "oneroster_kit.commands:reference_server",
         "oneroster-conformance": "oneroster_kit.commands:conformance",
+        "oneroster-spec-diff": "oneroster_kit.commands:spec_diff",
     }
 
 

@@ -10,7 +10,7 @@ import sys
 
 from oneroster_kit.extras import ExtraMissingError, require_extra
 
-__all__ = ["conformance", "reference_server"]
+__all__ = ["conformance", "reference_server", "spec_diff"]
 
 
 def _checked(command: str, extra: str) -> bool:
@@ -36,5 +36,14 @@ def conformance() -> int:
     if not _checked("oneroster-conformance", "conformance"):
         return 2
     from oneroster_kit.conformance.__main__ import main
+
+    return main()
+
+
+def spec_diff() -> int:
+    """`oneroster-spec-diff` (extra `specdiff`: the spec validator, the pinned generator and griffe)."""
+    if not _checked("oneroster-spec-diff", "specdiff"):
+        return 2
+    from oneroster_kit.specdiff.cli import main
 
     return main()
