@@ -29,6 +29,7 @@ from oneroster_kit.sdk import (
     RequestValidationError,
     ResponseValidationError,
     ServerError,
+    ServiceUnavailableError,
     SourcedIdMismatchError,
     UnauthorizedError,
     UnprocessableEntityError,
@@ -274,6 +275,7 @@ EXPECTED_CLASS = {
     422: UnprocessableEntityError,
     429: RateLimitError,
     500: ServerError,
+    503: ServiceUnavailableError,
 }
 ERROR_STATUSES = [
     (operation_id, status)

@@ -247,6 +247,14 @@ class ServerError(APIStatusError):
     """5xx: the server (or a gateway in front of it) failed."""
 
 
+class ServiceUnavailableError(ServerError):
+    """503 after the retries: the server as a whole is busy; `retry_after` as for RateLimitError."""
+
+    @property
+    def retry_after(self) -> float | None:
+        return parse_retry_after(self.headers.get("retry-after"))
+
+
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: UnauthorizedError,
@@ -255,6 +263,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
     413: PayloadTooLargeError,
     422: UnprocessableEntityError,
     429: RateLimitError,
+    503: ServiceUnavailableError,
 }
 
 

@@ -25,6 +25,7 @@ CODE_MINOR: dict[int, str] = {
     422: "invaliddata",
     429: "server_busy",
     500: "internal_server_error",
+    503: "server_busy",
 }
 
 
