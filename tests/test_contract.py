@@ -26,7 +26,7 @@ def test_both_operations_are_read_from_the_spec() -> None:
     put_result = operation("putResult")
     assert put_result.method == "PUT"
     assert put_result.path == "/ims/oneroster/gradebook/v1p2/results/{sourcedId}"
-    assert put_result.documented_statuses == [200, 201, 400, 401, 403, 404, 413, 422, 429, 500]
+    assert put_result.documented_statuses == [200, 201, 400, 401, 403, 404, 413, 422, 429, 500, 503]
     v1p1 = "https://purl.imsglobal.org/spec/or/v1p1/scope/gradebook.createput"
     v1p2 = "https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.createput"
     assert put_result.scopes == [v1p1, v1p2]
