@@ -12,6 +12,7 @@ import binascii
 import datetime
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -19,11 +20,13 @@ __all__ = [
     "Exchange",
     "Message",
     "Skipped",
+    "Unchecked",
     "decode_body",
     "first_header",
     "headers_of",
     "parse_duration",
     "parse_started",
+    "request_and_response",
 ]
 
 MAX_BODY_BYTES = 8 * 1024 * 1024  # a body larger than this once decoded is not checked (memory bound)
@@ -64,6 +67,34 @@ class Skipped:
 
     ref: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """The request and response objects of one recorded exchange, before its status is read."""
+
+    request: dict[str, Any]
+    response: dict[str, Any]
+    method: str
+    url: str
+    status: object
+
+
+def request_and_response(ref: str, record: object, *, unit: str, expected: str, holder: str) -> Unchecked | Skipped:
+    """What HAR entries and NDJSON lines share: an object holding a request (with method and url)
+    and a response. The words name the format's parts in messages: the `unit` read ("line"), what
+    it should be (`expected`, "an exchange object") and what holds request and response."""
+    if not isinstance(record, dict):
+        return Skipped(ref, f"the {unit} is a JSON {type(record).__name__}, not {expected}")
+    request, response = record.get("request"), record.get("response")
+    if not isinstance(request, dict):
+        return Skipped(ref, f"the {holder} has no request object")
+    if not isinstance(response, dict):
+        return Skipped(ref, f"the {holder} has no response (the request got no answer)")
+    method, url = request.get("method"), request.get("url")
+    if not isinstance(method, str) or not isinstance(url, str) or not url:
+        return Skipped(ref, "the request has no method or url")
+    return Unchecked(request, response, method, url, response.get("status"))
 
 
 def parse_started(value: object) -> datetime.datetime | None:

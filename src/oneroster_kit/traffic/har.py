@@ -23,6 +23,7 @@ from oneroster_kit.traffic.exchange import (
     headers_of,
     parse_duration,
     parse_started,
+    request_and_response,
 )
 
 __all__ = ["read_har"]
@@ -52,16 +53,10 @@ def read_har(path: Path) -> Iterator[Exchange | Skipped]:
 
 def entry_exchange(ref: str, entry: Any) -> Exchange | Skipped:
     """One HAR entry as an Exchange, or the reason it cannot be checked."""
-    if not isinstance(entry, dict):
-        return Skipped(ref, f"the entry is a JSON {type(entry).__name__}, not an object")
-    request, response = entry.get("request"), entry.get("response")
-    if not isinstance(request, dict):
-        return Skipped(ref, "the entry has no request object")
-    if not isinstance(response, dict):
-        return Skipped(ref, "the entry has no response (the request got no answer)")
-    method, url, status = request.get("method"), request.get("url"), response.get("status")
-    if not isinstance(method, str) or not isinstance(url, str) or not url:
-        return Skipped(ref, "the request has no method or url")
+    found = request_and_response(ref, entry, unit="entry", expected="an object", holder="entry")
+    if isinstance(found, Skipped):
+        return found
+    request, response, method, url, status = found.request, found.response, found.method, found.url, found.status
     if isinstance(status, float) and status.is_integer():
         status = int(status)
     if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:

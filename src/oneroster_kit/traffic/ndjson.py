@@ -26,6 +26,7 @@ from oneroster_kit.traffic.exchange import (
     headers_of,
     parse_duration,
     parse_started,
+    request_and_response,
 )
 
 __all__ = ["FORMAT", "VERSION", "Meta", "read_ndjson"]
@@ -89,16 +90,10 @@ def _read_meta(value: Any, meta: Meta) -> None:
 
 
 def line_exchange(ref: str, record: Any) -> Exchange | Skipped:
-    if not isinstance(record, dict):
-        return Skipped(ref, f"the line is a JSON {type(record).__name__}, not an exchange object")
-    request, response = record.get("request"), record.get("response")
-    if not isinstance(request, dict):
-        return Skipped(ref, "the exchange has no request object")
-    if not isinstance(response, dict):
-        return Skipped(ref, "the exchange has no response (the request got no answer)")
-    method, url, status = request.get("method"), request.get("url"), response.get("status")
-    if not isinstance(method, str) or not isinstance(url, str) or not url:
-        return Skipped(ref, "the request has no method or url")
+    found = request_and_response(ref, record, unit="line", expected="an exchange object", holder="exchange")
+    if isinstance(found, Skipped):
+        return found
+    request, response, method, url, status = found.request, found.response, found.method, found.url, found.status
     if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
         return Skipped(ref, f"the response has no HTTP status (got {str(status)[:20]!r})")
     try:
