@@ -52,6 +52,10 @@ class Outcome:
         self.cases[part] = self.cases.get(part, 0) + n
 
 
+# the suite module that holds the schemathesis part (tests/conformance checks that it exists)
+SCHEMATHESIS_MODULE_FILE = "test_target_schemathesis.py"
+
+
 class ConformancePlugin:
     """A pytest plugin object carrying the run's configuration and collecting its outcome."""
 
@@ -67,7 +71,7 @@ class ConformancePlugin:
 
         wanted = set(self.options.checks)
         if wanted and not wanted & (SCHEMATHESIS_CHECKS | {"schemathesis"}):
-            return getattr(collection_path, "name", "") == "test_target_schemathesis.py" or None
+            return getattr(collection_path, "name", "") == SCHEMATHESIS_MODULE_FILE or None
         return None
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
