@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from oneroster_kit.server import faults
 from oneroster_kit.server.documents import result_document
 from oneroster_kit.server.jsondoc import encode, parse_body
 from oneroster_kit.server.schemawalk import project
-from oneroster_kit.server.storage import StorageError, Store, format_timestamp
+from oneroster_kit.server.storage import StorageError, Store, Write, format_timestamp
 
 
 def test_clock_advances_past_a_future_stamp_and_survives_reopening(tmp_path: Path) -> None:
@@ -112,7 +112,7 @@ def test_a_storage_failure_answers_500_imsx_and_is_logged(tmp_path: Path) -> Non
     from oneroster_kit.server.auth import TokenIssuer, derive_token_key
 
     class FailingStore(Store):
-        def put_result(self, sourced_id: str, build: Callable[[str], str]) -> str:
+        def write_batch(self, writes: Sequence[Write]) -> list[str | Exception | None]:
             raise sqlite.OperationalError("disk I/O error")
 
     store = FailingStore(tmp_path / "failing.db")
@@ -136,3 +136,46 @@ def test_a_storage_failure_answers_500_imsx_and_is_logged(tmp_path: Path) -> Non
     assert response.json()["imsx_description"] == "Internal server error."
     assert "UNHANDLED PUT" in log.getvalue() and "disk I/O error" in log.getvalue()
     assert " 500 " in log.getvalue().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [("87.5", "87.5"), ("87.50", "87.50"), ("90", "90"), ("-0", "-0"), ("-0.0", "-0.0"), ("0.1", "0.1"),
+     ("1e400", "1E+400"), ("1E+2", "1E+2"), ("1.5e-07", "1.5e-07"), ("1.5E-7", "1.5E-7"), ("-1E+99999", "-1E+99999"),
+     ("9007199254740993", "9007199254740993"),
+     ("1234567890123456789012345678901234567890", "1234567890123456789012345678901234567890"),
+     ("0.10000000000000000001", "0.10000000000000000001"), ("3.141592653589793", "3.141592653589793"),
+     ("2.5E-324", "2.5E-324")],
+)  # fmt: skip
+def test_every_number_is_stored_as_the_number_it_was_sent_as(sent: str, stored: str) -> None:
+    """Numbers a float or int writes back unchanged take the C encoder's path, the rest the exact one
+    (digits kept; an exponent is written in Decimal's form): no number is rounded or overflows."""
+    raw = f'{{"score": {sent}, "list": [{sent}], "nested": {{"n": {sent}}}}}'
+    assert encode(parse_body(raw.encode())) == f'{{"score":{stored},"list":[{stored}],"nested":{{"n":{stored}}}}}'
+
+
+def test_a_deep_body_is_refused_even_when_it_has_few_brackets_per_level() -> None:
+    from oneroster_kit.server.jsondoc import MAX_DEPTH, BodyError
+
+    parse_body(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH)  # at the limit: accepted (the bracket count alone skips)
+    with pytest.raises(BodyError, match="nested too deeply"):
+        parse_body(b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1))
+    with pytest.raises(BodyError, match="nested too deeply"):
+        parse_body(b'{"a":' * (MAX_DEPTH + 1) + b"1" + b"}" * (MAX_DEPTH + 1))
+
+
+def test_a_cached_token_is_still_refused_once_it_expires() -> None:
+    import time
+
+    from oneroster_kit.server.auth import BearerError, TokenIssuer
+
+    issuer = TokenIssuer(b"k" * 32, "client")
+    header = "Bearer " + issuer.issue(["s"], 1)
+    assert issuer.verify(header).client_id == "client"  # verified once: now served from the cache
+    assert issuer.verify(header).client_id == "client"
+    time.sleep(1.05)
+    with pytest.raises(BearerError, match="expired"):
+        issuer.verify(header)
+    forged = header[:-2] + ("AA" if not header.endswith("AA") else "BB")
+    with pytest.raises(BearerError, match="Unknown bearer token"):
+        issuer.verify(forged)  # only verified tokens are cached

@@ -8,27 +8,24 @@ status and an imsx_StatusInfo body that names what is wrong: 404 unknown path, 4
 operation itself (404 for an unknown class). Any exception past those gates is a server bug:
 it is logged with `UNHANDLED` and answered 500 (imsx) so the process never drops a connection.
 
-Nothing slow runs on the event loop: database work runs on one dedicated thread (a write that
-waits longer than the busy timeout, in the queue or for SQLite's lock, is answered 503 with
-Retry-After), and bodies above `_INLINE_BODY_BYTES` are parsed and validated in a worker process,
-one at a time, with a bounded 422 report (`bodycheck`). The token endpoint never touches the
-database.
+Nothing slow runs on the event loop: writes are committed in groups on one database thread
+(`group_commit`; a write that waits longer than the busy timeout, in the queue or for SQLite's
+lock, is answered 503 with Retry-After), and bodies above `_INLINE_BODY_BYTES` are parsed and
+validated in a worker process, one at a time, with a bounded 422 report (`bodycheck`). The
+token endpoint never touches the database.
 """
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import re
+import secrets
 import sys
 import time
 import traceback
-import uuid
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO
 from urllib.parse import unquote_to_bytes
 
 from starlette.requests import ClientDisconnect, Request
@@ -37,11 +34,12 @@ from starlette.types import Message, Receive, Scope, Send
 
 from oneroster_kit.contract import Operation, SchemaValidator, Violation, operations
 from oneroster_kit.server.auth import BearerError, TokenIssuer, derive_token_key
-from oneroster_kit.server.bodycheck import CheckerUnavailableError, LargeBodyChecker, Refusal, check_body
+from oneroster_kit.server.bodycheck import CheckerUnavailableError, LargeBodyChecker, Refusal, check_operation_body
 from oneroster_kit.server.documents import merge_class, render_class, result_document
 from oneroster_kit.server.errors import imsx_response
+from oneroster_kit.server.group_commit import GroupCommitter
 from oneroster_kit.server.requestbody import BodyTooLargeError, media_type_problem, read_limited
-from oneroster_kit.server.storage import DatabaseBusyError, Store
+from oneroster_kit.server.storage import ClassUpdate, DatabaseBusyError, ResultUpsert, Store, format_timestamp
 from oneroster_kit.server.throttle import FailureThrottle
 from oneroster_kit.server.token_endpoint import TokenEndpoint
 from oneroster_kit.server.violations import summarise
@@ -63,9 +61,6 @@ class ServerSettings:
     db_busy_timeout: float = 2.0  # seconds a write may wait for the database thread and lock, then 503
 
 
-T = TypeVar("T")
-
-
 Handler = Callable[[Request, str, Any], Awaitable[Response]]
 
 
@@ -84,6 +79,9 @@ def _path_regex(template: str) -> re.Pattern[bytes]:
 
 
 _CLIENT_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+# New ids: 32 hex digits, a random prefix per process and a counter (unique without a syscall each).
+_ID_PREFIX = secrets.token_hex(8)
+_ID_NUMBERS = itertools.count(1)
 
 
 def _request_id(scope: Scope) -> str:
@@ -91,7 +89,7 @@ def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id" and _CLIENT_REQUEST_ID.fullmatch(value):
             return str(value.decode("ascii"))
-    return uuid.uuid4().hex
+    return f"{_ID_PREFIX}{next(_ID_NUMBERS):016x}"
 
 
 class ReferenceApp:
@@ -102,7 +100,7 @@ class ReferenceApp:
         self.settings = settings
         self._log = log if log is not None else sys.stderr
         self._issuer = TokenIssuer(derive_token_key(settings.client_secret, store.token_salt), settings.client_id)
-        self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="oneroster-db")
+        self.writes = GroupCommitter(store, settings.db_busy_timeout)
         self._large_bodies = LargeBodyChecker()
         specified = operations()
         handlers: dict[str, Handler] = {"putResult": self._put_result, "updateClass": self._update_class}
@@ -170,7 +168,7 @@ class ReferenceApp:
         path = raw.decode("ascii", "backslashreplace")
         if len(path) > 200:
             path = path[:200] + "..."
-        stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        stamp = format_timestamp(time.time_ns() // 1_000_000)
         client = scope.get("client") or ("-", 0)
         number = next(self._counter)
         self._log.write(
@@ -191,19 +189,7 @@ class ReferenceApp:
     def close(self) -> None:
         """Wait for database work in progress and stop the worker threads (before `store.close()`)."""
         self._large_bodies.close()
-        self._db_thread.shutdown(wait=True)
-
-    async def _in_db(self, work: Callable[[], T]) -> T:
-        """`work()` on the database thread; DatabaseBusyError if it cannot start within the busy timeout.
-
-        Once started, SQLite's own busy timeout (the same bound) limits its wait for the lock.
-        """
-        future = self._db_thread.submit(work)
-        waiting = asyncio.wrap_future(future)
-        done, _ = await asyncio.wait({waiting}, timeout=self.settings.db_busy_timeout)
-        if not done and future.cancel():
-            raise DatabaseBusyError("the database thread is busy")
-        return await waiting
+        self.writes.close()
 
     async def _dispatch(self, request: Request) -> Response:
         raw_path: bytes = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
@@ -260,7 +246,7 @@ class ReferenceApp:
         if problem is not None:
             return imsx_response(400, problem)
         if len(raw) <= _INLINE_BODY_BYTES:
-            checked = check_body(op.operation_id, raw)
+            checked = check_operation_body(op, raw)
         else:  # one large body at a time, in a worker process: never on the event loop or under its GIL
             try:
                 checked = await self._large_bodies.check(op.operation_id, raw)
@@ -283,16 +269,15 @@ class ReferenceApp:
         if "sourcedId" in result and result["sourcedId"] != sourced_id:
             mismatch = f"{result['sourcedId']!r} differs from the path sourcedId {sourced_id!r}"
             return self._unprocessable([Violation("result.sourcedId", mismatch, "sourcedId")])
-        stored = await self._in_db(
-            lambda: self.store.put_result(sourced_id, lambda stamp: result_document(sourced_id, result, stamp))
+        stored = await self.writes.write(
+            ResultUpsert(sourced_id, lambda stamp: result_document(sourced_id, result, stamp))
         )
+        assert stored is not None  # an upsert always stores
         return Response(b'{"result":' + stored.encode("ascii") + b"}", 201, media_type="application/json")
 
     async def _update_class(self, request: Request, sourced_id: str, document: Any) -> Response:
         update = document["class"]
-        stored = await self._in_db(
-            lambda: self.store.update_class(sourced_id, lambda old, stamp: merge_class(old, update, stamp))
-        )
+        stored = await self.writes.write(ClassUpdate(sourced_id, lambda old, stamp: merge_class(old, update, stamp)))
         if stored is None:
             return imsx_response(404, f"Class not found: {sourced_id!r}.")
         body = render_class(stored, _base_url(request))

@@ -6,6 +6,10 @@ in the database (`derive_token_key`). Nothing else is stored, so tokens stay val
 of the same database with the same secret (a crash test's clients keep working), a new secret
 invalidates every earlier token, a reader of the database cannot mint one, and a token from
 another database, another client id, an altered payload or past its expiry is refused.
+
+A client sends the same token with every request, so the claims of the last tokens verified are
+kept (`_VERIFIED_CACHE` of them, keyed by the exact header value; only tokens whose MAC checked):
+a repeat costs a dictionary lookup and the expiry check, which still runs on every request.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ __all__ = ["BearerError", "Claims", "TokenIssuer", "derive_token_key"]
 
 _PREFIX = "v1."
 _B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")  # RFC 6750 b64token
+_VERIFIED_CACHE = 256  # tokens whose claims are kept; a full cache starts over
 
 
 class BearerError(Exception):
@@ -64,6 +69,7 @@ class TokenIssuer:
     def __init__(self, key: bytes, client_id: str) -> None:
         self._key = key
         self.client_id = client_id
+        self._verified: dict[str, Claims] = {}
 
     def _mac(self, payload: str) -> str:
         return _b64(hmac.new(self._key, (_PREFIX + payload).encode("ascii"), hashlib.sha256).digest())
@@ -80,6 +86,19 @@ class TokenIssuer:
 
     def verify(self, authorization: str | None) -> Claims:
         """The claims of the bearer token in an Authorization header value; BearerError otherwise."""
+        known = self._verified.get(authorization) if authorization is not None else None
+        if known is not None:
+            if known.expires_ms <= time.time_ns() // 1_000_000:
+                raise BearerError("The access token has expired.")
+            return known
+        parsed = self._verify_new(authorization)
+        if len(self._verified) >= _VERIFIED_CACHE:
+            self._verified.clear()
+        assert authorization is not None  # _verify_new refuses a missing header
+        self._verified[authorization] = parsed
+        return parsed
+
+    def _verify_new(self, authorization: str | None) -> Claims:
         if authorization is None or not authorization.strip():
             raise BearerError("Missing bearer token: send 'Authorization: Bearer <access_token>'.", missing=True)
         scheme, _, token = authorization.strip().partition(" ")

@@ -25,13 +25,20 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from oneroster_kit.contract import Violation, operation
+from oneroster_kit.contract import Operation, Violation, operation
 from oneroster_kit.known_departures import find, plain_words
 from oneroster_kit.server.jsondoc import BodyError, parse_body
 from oneroster_kit.server.schemawalk import project
 from oneroster_kit.server.violations import MAX_EXAMINED, summarise
 
-__all__ = ["LARGE_BODY_BUDGET", "CheckerUnavailableError", "LargeBodyChecker", "Refusal", "check_body"]
+__all__ = [
+    "LARGE_BODY_BUDGET",
+    "CheckerUnavailableError",
+    "LargeBodyChecker",
+    "Refusal",
+    "check_body",
+    "check_operation_body",
+]
 
 LARGE_BODY_BUDGET = 1.0  # seconds of searching for violations in one large body (after parsing)
 
@@ -54,13 +61,20 @@ def check_body(operation_id: str, raw: bytes, budget: float | None = None) -> An
 
     `budget` (seconds; only in the worker process's main thread) bounds the search for violations.
     """
+    return check_operation_body(operation(operation_id), raw, budget)
+
+
+def check_operation_body(op: Operation, raw: bytes, budget: float | None = None) -> Any:
+    """`check_body` for an operation the caller already holds (no lookup in the spec per request)."""
+    operation_id = op.operation_id
     try:
         document = parse_body(raw)
     except BodyError as error:
         return Refusal(400, str(error))
-    op = operation(operation_id)
     validator = op.request_validator
     if budget is None:
+        if validator.fast_accepts(document):
+            return project(op.components, validator.schema, document)
         report = summarise(validator.iter_violations(document))
     else:
         first = validator.first_violation(document)
