@@ -179,3 +179,15 @@ def test_a_cached_token_is_still_refused_once_it_expires() -> None:
     forged = header[:-2] + ("AA" if not header.endswith("AA") else "BB")
     with pytest.raises(BearerError, match="Unknown bearer token"):
         issuer.verify(forged)  # only verified tokens are cached
+
+
+@pytest.mark.parametrize(
+    "result",
+    [{}, {"status": "active"}, {"sourcedId": "r", "dateLastModified": "sent", "score": 1, "comment": "é"},
+     {"metadata": {"n": parse_body(b"[87.50, 1e400]")}, "textScore": "\\ud800"}],
+)  # fmt: skip
+def test_the_result_builder_writes_what_result_document_writes(result: dict[str, object]) -> None:
+    from oneroster_kit.server.documents import result_builder
+
+    stamp = "2026-11-20T14:30:00.123Z"
+    assert result_builder("r/1 é", result)(stamp) == result_document("r/1 é", result, stamp)

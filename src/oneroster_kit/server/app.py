@@ -35,7 +35,7 @@ from starlette.types import Message, Receive, Scope, Send
 from oneroster_kit.contract import Operation, SchemaValidator, Violation, operations
 from oneroster_kit.server.auth import BearerError, TokenIssuer, derive_token_key
 from oneroster_kit.server.bodycheck import CheckerUnavailableError, LargeBodyChecker, Refusal, check_operation_body
-from oneroster_kit.server.documents import merge_class, render_class, result_document
+from oneroster_kit.server.documents import merge_class, render_class, result_builder
 from oneroster_kit.server.errors import imsx_response
 from oneroster_kit.server.group_commit import GroupCommitter
 from oneroster_kit.server.requestbody import BodyTooLargeError, media_type_problem, read_limited
@@ -269,9 +269,7 @@ class ReferenceApp:
         if "sourcedId" in result and result["sourcedId"] != sourced_id:
             mismatch = f"{result['sourcedId']!r} differs from the path sourcedId {sourced_id!r}"
             return self._unprocessable([Violation("result.sourcedId", mismatch, "sourcedId")])
-        stored = await self.writes.write(
-            ResultUpsert(sourced_id, lambda stamp: result_document(sourced_id, result, stamp))
-        )
+        stored = await self.writes.write(ResultUpsert(sourced_id, result_builder(sourced_id, result)))
         assert stored is not None  # an upsert always stores
         return Response(b'{"result":' + stored.encode("ascii") + b"}", 201, media_type="application/json")
 

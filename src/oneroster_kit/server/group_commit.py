@@ -1,11 +1,12 @@
 """Database writes from the event loop, committed in groups on one database thread.
 
-A request hands its write to `GroupCommitter.write` and awaits the outcome. The database thread
-takes every write queued so far (up to `MAX_GROUP`) and commits them in one transaction
-(`Store.write_batch`), then wakes the event loop once for the whole group. Under load that is
-one commit, one clock update and one cross-thread wake-up per group instead of per request,
-which is where a one-write-per-transaction server spends most of its time; with one writer at
-a time a group is a single write and nothing waits for company.
+A request hands its write to `GroupCommitter.write` and awaits the outcome. The writes made in
+one event-loop iteration go to the database thread together; the thread takes every write
+queued so far (up to `MAX_GROUP`), commits them in one transaction (`Store.write_batch`), and
+wakes the event loop once for the whole group. Under load that is one commit, one clock update
+and one cross-thread wake-up per group instead of per request, which is where a
+one-write-per-transaction server spends most of its time; with one writer at a time a group is
+a single write and nothing waits for company (no timer holds a group open).
 
 No database work runs on the event loop, so a lock held by another process never stalls it. A
 write that has not started within `busy_timeout` seconds is answered with `DatabaseBusyError`
