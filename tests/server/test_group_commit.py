@@ -16,7 +16,7 @@ import pytest
 
 from oneroster_kit.server.documents import result_document
 from oneroster_kit.server.group_commit import GroupCommitter
-from oneroster_kit.server.storage import ClassUpdate, DatabaseBusyError, ResultUpsert, Store
+from oneroster_kit.server.storage import ClassUpdate, DatabaseBusyError, ResultUpsert, Store, Write
 
 STAMP = re.compile(r'"dateLastModified":"([^"]+)"')
 
@@ -51,7 +51,7 @@ def test_a_write_that_fails_on_its_own_leaves_the_rest_of_its_group_stored(tmp_p
         raise RuntimeError("this write's own bug")
 
     async def write_all() -> list[object]:
-        writes = [_upsert("before"), ResultUpsert("broken", explode), _upsert("after")]
+        writes: list[Write] = [_upsert("before"), ResultUpsert("broken", explode), _upsert("after")]
         writes.append(ClassUpdate("no-such-class", lambda old, stamp: old))
         return await asyncio.gather(*(committer.write(write) for write in writes), return_exceptions=True)
 
@@ -71,7 +71,7 @@ def test_writes_that_cannot_start_within_the_busy_timeout_answer_busy_and_are_ne
     blocker = sqlite3.connect(path, isolation_level=None, timeout=5)
     blocker.execute("BEGIN IMMEDIATE")  # another process holding the write lock
 
-    async def write_all() -> tuple[list[object], float]:
+    async def write_all() -> tuple[list[str | BaseException | None], float]:
         started = time.monotonic()
         outcomes = await asyncio.gather(
             *(committer.write(_upsert(f"late-{index}")) for index in range(20)), return_exceptions=True
