@@ -114,7 +114,9 @@ def serve_echo(port_file: str, stack: str) -> None:
     Path(port_file).write_text(str(sock.getsockname()[1]))
     if stack == "same":
         protocol = GuardedHttpProtocol.configured(ConnectionLimits())
-        config = uvicorn.Config(app, lifespan="off", access_log=False, log_level="warning", http=protocol)
+        config = uvicorn.Config(
+            app, lifespan="off", access_log=False, log_level="warning", http=protocol, proxy_headers=False
+        )  # as the reference server is configured
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
             runner.run(uvicorn.Server(config).serve(sockets=[sock]))
     else:

@@ -42,3 +42,19 @@ def test_wrong_secrets_get_429_with_retry_after_and_the_right_client_is_served()
         assert statuses.count(429) >= 60 - allowed, (statuses, elapsed)
     finally:
         srv.close()
+
+
+def test_a_forwarded_for_header_does_not_give_a_guesser_a_new_address() -> None:
+    """Was: uvicorn trusts X-Forwarded-For from 127.0.0.1 by default, so a local guesser that sent a
+    new made-up address with each request was never throttled. The client address is the socket's."""
+    srv: ReferenceServer = start()
+    try:
+        wrong = {"grant_type": "client_credentials", "client_id": srv.client_id, "client_secret": "guess"}
+        with _client("127.0.0.1") as guesser:
+            statuses = [
+                guesser.post(srv.token_url, data=wrong, headers={"X-Forwarded-For": f"198.51.100.{index}"}).status_code
+                for index in range(40)
+            ]
+        assert statuses.count(429) >= 20, statuses
+    finally:
+        srv.close()

@@ -186,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
         lifespan="off",
         access_log=False,
         log_level="warning",
+        # The client address is the socket's: uvicorn would otherwise take X-Forwarded-For from any
+        # loopback peer, and a local guesser could name a new address per request past the throttle.
+        proxy_headers=False,
         timeout_graceful_shutdown=5,
         timeout_keep_alive=args.keep_alive_timeout,
         http=GuardedHttpProtocol.configured(limits),
