@@ -182,12 +182,14 @@ def test_a_cached_token_is_still_refused_once_it_expires() -> None:
 
 
 @pytest.mark.parametrize(
-    "result",
-    [{}, {"status": "active"}, {"sourcedId": "r", "dateLastModified": "sent", "score": 1, "comment": "é"},
-     {"metadata": {"n": parse_body(b"[87.50, 1e400]")}, "textScore": "\\ud800"}],
+    ("result", "text"),
+    [({}, '{"sourcedId":"r/1 \\u00e9","dateLastModified":"2026-11-20T14:30:00.123Z"}'),
+     ({"sourcedId": "r/1 é", "dateLastModified": "sent", "score": 1, "comment": "é"},
+      '{"sourcedId":"r/1 \\u00e9","dateLastModified":"2026-11-20T14:30:00.123Z","score":1,"comment":"\\u00e9"}'),
+     ({"metadata": {"n": parse_body(b"[87.50, 1e400, 0.5]")}},
+      '{"sourcedId":"r/1 \\u00e9","dateLastModified":"2026-11-20T14:30:00.123Z","metadata":{"n":[87.50,1E+400,0.5]}}')],
 )  # fmt: skip
-def test_the_result_builder_writes_what_result_document_writes(result: dict[str, object]) -> None:
-    from oneroster_kit.server.documents import result_builder
-
-    stamp = "2026-11-20T14:30:00.123Z"
-    assert result_builder("r/1 é", result)(stamp) == result_document("r/1 é", result, stamp)
+def test_a_stored_result_starts_with_the_server_set_members_and_keeps_the_sent_ones(
+    result: dict[str, object], text: str
+) -> None:
+    assert result_document("r/1 é", result, "2026-11-20T14:30:00.123Z") == text

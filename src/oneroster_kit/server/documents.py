@@ -38,13 +38,13 @@ def guid_ref(kind: str, sourced_id: str) -> dict[str, str]:
 
 def result_document(sourced_id: str, result: dict[str, Any], date_last_modified: str) -> str:
     """The stored result: the sent members (already projected on the schema) plus the server-set ones."""
-    document: dict[str, Any] = {"sourcedId": sourced_id, "dateLastModified": date_last_modified}
-    document.update((key, value) for key, value in result.items() if key not in document)
-    return encode(document)
+    return result_builder(sourced_id, result)(date_last_modified)
 
 
 def result_builder(sourced_id: str, result: dict[str, Any]) -> Callable[[str], str]:
     """`result_document` in two steps: everything encoded now, the stamp spliced in later.
+
+    sourcedId and dateLastModified come first and are the server's; the sent members follow.
 
     The server encodes on the event loop and leaves only the splice to the database thread, which
     then holds the GIL for a moment per write instead of for the whole encoding.
