@@ -23,10 +23,15 @@ in alternating rounds so that a noisy machine moves them together:
   cache folder when missing; skipped with a message without npm).
 
 Then it times each stage of one request in-process (same body, same machine) to say where the
-time goes, and how much dearer the floor's own work is under load than alone. Targets:
-reference >= 0.5 x echo at c=16, reference >= 2 x prism at c=16.
+time goes, and how much dearer the floor's own work is under load than alone. With
+`--ablation`, it also measures where the time goes under load: reference servers with one part
+switched off each (the log line, the projection, the schema check, the storage), in alternating
+rounds with an unchanged one, so each part's cost is the difference in 1 / rate. The switches
+live in a `sitecustomize` module this script writes into its temporary folder and puts on the
+ablated servers' PYTHONPATH; the server itself has none. Targets: reference >= 0.5 x echo at
+c=16, reference >= 2 x prism at c=16.
 
-    python scripts/bench_server.py [--duration 5] [--rounds 2] [--check]
+    python scripts/bench_server.py [--duration 5] [--rounds 2] [--check] [--ablation]
 """
 
 from __future__ import annotations
@@ -184,6 +189,99 @@ def _start_echo(workdir: Path, stack: str) -> tuple[subprocess.Popen[bytes], str
     url = f"http://127.0.0.1:{port_file.read_text()}"
     _wait_listening(url)
     return process, url
+
+
+# -- ablation: the reference server with one part switched off ---------------------------------
+ABLATIONS = {
+    "log": "the log line",
+    "project": "the projection on the schema",
+    "check": "the compiled schema check (all accepted)",
+    "store": "the storage (database thread, SQLite)",
+}
+ABLATE_ENV = "ONEROSTER_BENCH_ABLATE"
+_SITECUSTOMIZE = f"""
+import os
+
+_part = os.environ.get({ABLATE_ENV!r}, "")
+if _part == "log":
+    from oneroster_kit.server.app import ReferenceApp
+
+    ReferenceApp._log_line = lambda *args: None
+elif _part == "project":
+    import oneroster_kit.server.bodycheck as bodycheck
+
+    bodycheck.project = lambda components, schema, document: document
+elif _part == "check":
+    from oneroster_kit.contract import SchemaValidator
+
+    SchemaValidator.fast_accepts = lambda self, instance: True
+elif _part == "store":
+    from oneroster_kit.server.group_commit import GroupCommitter
+
+    async def _write(self, write):
+        return write.build("2026-01-01T00:00:00.000Z")
+
+    GroupCommitter.write = _write
+elif _part:
+    raise SystemExit("unknown ablation " + repr(_part))
+"""
+
+
+def run_ablation(
+    wrk: str, wrk_cpu: int, server_cpu: int, concurrency: int, seconds: float, rounds: int, workdir: Path
+) -> dict[str, list[float]]:
+    """Rates of the unchanged reference server ("none") and of one server per ablation, alternating."""
+    site = workdir / "ablation"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(_SITECUSTOMIZE)
+    path = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH", "")]))
+    rates: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for part in ["none", *ABLATIONS]:
+            env = {"PYTHONPATH": path, ABLATE_ENV: "" if part == "none" else part}
+            with ReferenceServer(extra_env=env) as server:
+                _pin(server.pid, server_cpu)
+                token = httpx.post(
+                    server.token_url,
+                    data={"grant_type": "client_credentials"},
+                    auth=(server.client_id, server.client_secret),
+                ).json()["access_token"]
+                run_wrk(wrk, wrk_cpu, server.base_url, token, concurrency, 1, workdir)  # warm-up
+                figures = run_wrk(wrk, wrk_cpu, server.base_url, token, concurrency, seconds, workdir)
+                if figures["status_errors"] or figures["socket_errors"]:
+                    raise SystemExit(f"ablation {part!r}: {figures}")
+                if part != "none" and not _ablated(part, server, token):
+                    raise SystemExit(f"ablation {part!r} did not take effect: its switch no longer fits the server")
+                rates.setdefault(part, []).append(figures["rate"])
+    return rates
+
+
+def _ablated(part: str, server: ReferenceServer, token: str) -> bool:
+    """Whether the part is really off (a switch that missed its target would time the whole server)."""
+    import sqlite3
+
+    url = f"{server.base_url}{RESULTS_PATH}ablation-probe"
+    headers = {"Authorization": f"Bearer {token}"}
+    if part == "log":
+        return f"{RESULTS_PATH}bench-" not in server.log_text()
+    if part == "store":
+        with sqlite3.connect(f"file:{server.db_path}?mode=ro", uri=True) as db:
+            return bool(db.execute("SELECT count(*) FROM results").fetchone()[0] == 0)
+    if part == "check":  # a scoreStatus outside its enum is accepted
+        outside_enum = {"result": {**RESULT, "scoreStatus": "ablation"}}
+        return httpx.put(url, json=outside_enum, headers=headers).status_code == 201
+    # project: an unknown member is kept in the answer instead of being dropped
+    answer = httpx.put(url, json={"result": {**RESULT, "ablationProbe": 1}}, headers=headers)
+    return answer.status_code == 201 and "ablationProbe" in answer.json()["result"]
+
+
+def _report_ablation(rates: dict[str, list[float]], concurrency: int) -> None:
+    unchanged = statistics.median(rates["none"])
+    print(f"\nwhere the time goes under load (c={concurrency}; each row one part switched off, medians):")
+    print(f"  {'unchanged reference server':<56}{unchanged:>8.0f} req/s {1e6 / unchanged:>7.1f} us/request")
+    for part, label in ABLATIONS.items():
+        rate = statistics.median(rates[part])
+        print(f"  {'without ' + label:<56}{rate:>8.0f} req/s {1e6 / unchanged - 1e6 / rate:>7.1f} us saved")
 
 
 # -- tools ---------------------------------------------------------------------------------------
@@ -408,6 +506,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
     parser.add_argument("--no-prism", action="store_true", help="leave Prism out")
     parser.add_argument("--check", action="store_true", help="exit 1 unless both targets are met")
+    parser.add_argument(
+        "--ablation", action="store_true", help="also time each part under load by switching it off (about 1 min)"
+    )
     parser.add_argument("--serve-echo", nargs=2, metavar=("PORT_FILE", "STACK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_echo:
@@ -465,7 +566,13 @@ def main() -> int:
         stored = _count_results(reference)
         reference.stop()  # SIGTERM: the server reports how its writes were grouped
         grouping = next((line for line in reference.log_text().splitlines() if line.startswith("database: ")), "")
-    return _report(results, args, stored, server_cpu, wrk_cpu, grouping)
+    status = _report(results, args, stored, server_cpu, wrk_cpu, grouping)
+    if args.ablation:
+        top = max(args.concurrency)
+        with tempfile.TemporaryDirectory() as folder:
+            rates = run_ablation(wrk, wrk_cpu, server_cpu, top, args.duration, args.rounds, Path(folder))
+        _report_ablation(rates, top)
+    return status
 
 
 def _count_results(reference: ReferenceServer) -> int:
