@@ -42,3 +42,15 @@ def test_a_target_storing_the_result_is_not() -> None:
 
 def test_a_404_without_the_imsx_body_is_not_taken_for_the_documented_one() -> None:
     assert reference_check_reason(_target(404, {"error": "not found"})) is None
+
+
+def test_each_target_is_probed_afresh() -> None:
+    # A verdict once kept by id(target) went to a later target at the same address (CPython reuses
+    # a freed object's memory at once), so a storing target inherited a 404 verdict.
+    stored = {"result": {"sourcedId": "conformance-x-reference-probe"}}
+    for turn in range(20):
+        checking = turn % 2 == 0
+        target = _target(404, _UNKNOWN) if checking else _target(201, stored)
+        assert (reference_check_reason(target) is not None) == checking, f"turn {turn}"
+        target.close()
+        del target

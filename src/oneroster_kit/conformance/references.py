@@ -14,13 +14,14 @@ from oneroster_kit.contract import operation
 
 __all__ = ["reference_check_reason"]
 
-_PROBED: dict[int, str | None] = {}
-
 
 def reference_check_reason(target: Target) -> str | None:
-    """None when the target stores results with unknown references; else why result checks cannot run."""
-    key = id(target)
-    if key not in _PROBED:
+    """None when the target stores results with unknown references; else why result checks cannot run.
+
+    Probed once per target; the verdict is kept on the target (an id-keyed cache would hand it to
+    a later target at the same address).
+    """
+    if not target.reference_probed:
         rid = target.result_id("reference-probe")
         body = example_body("putResult")
         exchange = target.put("putResult", rid, {**body, "result": {**body["result"], "sourcedId": rid}})
@@ -30,10 +31,11 @@ def reference_check_reason(target: Target) -> str | None:
         if documented and isinstance(exchange.json, dict):
             fields = exchange.json["imsx_CodeMinor"]["imsx_codeMinorField"]
             minors = [field.get("imsx_codeMinorFieldValue") for field in fields]
-        _PROBED[key] = (
+        target.reference_reason = (
             "the target answers 404 (unknownobject) for result references that do not exist on it, as the spec "
             "allows; the result checks send generated references, so they cannot run against it"
             if exchange.status == 404 and "unknownobject" in minors
             else None
         )
-    return _PROBED[key]
+        target.reference_probed = True
+    return target.reference_reason

@@ -87,6 +87,9 @@ class Target:
     class_snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
     restore_notes: list[str] = field(default_factory=list)
     requests_sent: int = 0
+    # The reference probe's verdict (`conformance.references`), probed once per target.
+    reference_probed: bool = field(default=False, repr=False)
+    reference_reason: str | None = field(default=None, repr=False)
     # The exchanges of the current check example (`begin_case` starts one), for a reproduction of all of them.
     history: list[Exchange] = field(default_factory=list, repr=False)
     _digest: Any = field(default_factory=hashlib.sha256, repr=False)
