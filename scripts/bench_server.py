@@ -241,11 +241,7 @@ def run_ablation(
             env = {"PYTHONPATH": path, ABLATE_ENV: "" if part == "none" else part}
             with ReferenceServer(extra_env=env) as server:
                 _pin(server.pid, server_cpu)
-                token = httpx.post(
-                    server.token_url,
-                    data={"grant_type": "client_credentials"},
-                    auth=(server.client_id, server.client_secret),
-                ).json()["access_token"]
+                token = _token(server)
                 run_wrk(wrk, wrk_cpu, server.base_url, token, concurrency, 1, workdir)  # warm-up
                 figures = run_wrk(wrk, wrk_cpu, server.base_url, token, concurrency, seconds, workdir)
                 if figures["status_errors"] or figures["socket_errors"]:
@@ -546,11 +542,7 @@ def main() -> int:
                 processes.append(process)
                 targets["prism"] = url
                 _pin(process.pid, server_cpu)
-            token = httpx.post(
-                reference.token_url,
-                data={"grant_type": "client_credentials"},
-                auth=(reference.client_id, reference.client_secret),
-            ).json()["access_token"]
+            token = _token(reference)
             results: dict[tuple[str, int], list[dict[str, Any]]] = {}
             for concurrency in args.concurrency:
                 for url in targets.values():  # warm-up, unmeasured
@@ -573,6 +565,15 @@ def main() -> int:
             rates = run_ablation(wrk, wrk_cpu, server_cpu, top, args.duration, args.rounds, Path(folder))
         _report_ablation(rates, top)
     return status
+
+
+def _token(server: ReferenceServer) -> str:
+    """A token from the server's own token endpoint (client credentials)."""
+    answer = httpx.post(
+        server.token_url, data={"grant_type": "client_credentials"}, auth=(server.client_id, server.client_secret)
+    )
+    token: str = answer.json()["access_token"]
+    return token
 
 
 def _count_results(reference: ReferenceServer) -> int:
