@@ -157,17 +157,21 @@ def _floor_handler(store: bool, db_path: Path) -> Callable[[Any], Awaitable[Any]
     from oneroster_kit.contract import operation
 
     accepts = operation("putResult").request_validator.fast_accepts
-    db = sqlite3.connect(db_path, isolation_level=None)  # autocommit: one transaction per statement
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("CREATE TABLE IF NOT EXISTS results (sourced_id TEXT PRIMARY KEY, document TEXT NOT NULL) WITHOUT ROWID")
+    db: sqlite3.Connection | None = None  # floor-check opens no database
+    if store:
+        db = sqlite3.connect(db_path, isolation_level=None)  # autocommit: one transaction per statement
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS results (sourced_id TEXT PRIMARY KEY, document TEXT NOT NULL) WITHOUT ROWID"
+        )
 
     async def floor(request: Request) -> Response:
         document = json.loads(await request.body())
         if not accepts(document):
             return Response(b"{}", 422, media_type="application/json")
         text = json.dumps(document)
-        if store:
+        if db is not None:
             db.execute(
                 "INSERT INTO results (sourced_id, document) VALUES (?, ?) "
                 "ON CONFLICT (sourced_id) DO UPDATE SET document = excluded.document",
