@@ -70,6 +70,24 @@ def test_class_body_naming_another_class_is_refused_before_sending(api: FakeAPI,
     assert _nothing_sent(api)
 
 
+@pytest.mark.parametrize(
+    ("method", "body", "field"),
+    [
+        ("put_result", {**result_input(), "sourcedId": "someone-else"}, "result.sourcedId"),
+        ("update_class", {"title": "T", "sourcedId": "other-class"}, "class.sourcedId"),
+    ],
+)
+def test_a_sourced_id_mismatch_names_its_field_like_every_validation_error(
+    api: FakeAPI, make_client, method: str, body: dict[str, object], field: str
+) -> None:
+    path_id = RESULT_ID if method == "put_result" else CLASS_ID
+    with pytest.raises(SourcedIdMismatchError) as caught:
+        getattr(make_client(), method)(path_id, body)
+    assert caught.value.fields == [field]
+    assert str(caught.value.violations[0]) == f'{field}: "{body["sourcedId"]}" is not the path sourcedId "{path_id}"'
+    assert _nothing_sent(api)
+
+
 def test_matching_or_absent_body_sourced_id_is_sent(api: FakeAPI, make_client) -> None:
     client = make_client()
     client.put_result(RESULT_ID, result_input())

@@ -5,7 +5,8 @@ envelope (`{"result": {...}}`, as curl sends it) is refused with a message sayin
 mapping is validated against the spec (so the generated `from_dict` never sees bad data); members
 the spec does not define are refused in strict mode and warned about otherwise (`_unknown`); in
 strict mode a generated model is validated too. After: a 2xx body is checked against the spec
-(unless turned off) and the generated model returned; a class answer wrapped as
+(unless turned off) and the generated model returned, if its sourcedId is the path id (unless
+turned off: a mock server may answer every call with one example); a class answer wrapped as
 `{"class": {...}}` (as some deployments send it) is unwrapped first, with one INFO line per
 client; a number JSON cannot carry (NaN, 1E+400) is a ResponseValidationError; anything else
 becomes the matching `APIStatusError`.
@@ -18,7 +19,7 @@ import logging
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 from oneroster_client.models.class_ import Class
@@ -31,6 +32,7 @@ from oneroster_client.models.result_input import ResultInput
 from oneroster_client.types import Unset
 
 from oneroster_kit.contract import Operation, SchemaValidator, Violation, operation, resolve
+from oneroster_kit.jsontext import json_text
 from oneroster_kit.sdk._codec import NonFiniteNumber, loads
 from oneroster_kit.sdk._unknown import UnknownMemberWarning, unknown_members
 from oneroster_kit.sdk.errors import (
@@ -259,12 +261,21 @@ def _unwrap_class(plan: Plan, data: Any) -> Any:
     return data
 
 
-def interpret(plan: Plan, outcome: Outcome, *, validate: bool, redact: Callable[[str], str] = str) -> Any:
+def interpret(
+    plan: Plan,
+    outcome: Outcome,
+    *,
+    validate: bool,
+    path_id: str | None = None,
+    redact: Callable[[str], str] = str,
+) -> Any:
     """The generated model of a 2xx answer, or raise the error the answer stands for.
 
     The body is decoded once; with `validate` it is checked against the spec before the generated
     model is built from it. Without, a body the generated parser cannot take is still checked, so
-    the error names the field rather than passing on a raw KeyError/TypeError.
+    the error names the field rather than passing on a raw KeyError/TypeError. With `path_id`, an
+    answer whose sourcedId differs is refused: it is another resource's (a server or mock that
+    answers with the wrong object), and the caller would otherwise take it for the one it wrote.
     """
     op_id = plan.operation_id
     status = outcome.status_code
@@ -318,7 +329,29 @@ def interpret(plan: Plan, outcome: Outcome, *, validate: bool, redact: Callable[
             body=data,
             request_id=request_id_of(outcome.headers),
         ) from exc
-    return parsed.result if isinstance(parsed, PutResultResponse) else parsed
+    model = parsed.result if isinstance(parsed, PutResultResponse) else parsed
+    if path_id is not None and model.sourced_id != path_id:
+        _refuse_other_resource(plan, outcome, data, path_id, model.sourced_id)
+    return model
+
+
+def _refuse_other_resource(plan: Plan, outcome: Outcome, data: Any, path_id: str, answer_id: object) -> NoReturn:
+    """The error for a valid answer about another resource (`fields` as for any other bad field)."""
+    what = "result" if plan.operation_id == PUT_RESULT else "class"
+    raise ResponseValidationError(
+        operation_id=plan.operation_id,
+        status_code=outcome.status_code,
+        problem=f"is for another {what} than the call named (check_response_ids=False accepts such answers)",
+        violations=[
+            Violation(
+                f"{what}.sourcedId",
+                f"{json_text(answer_id)} but the path sourcedId is {json_text(path_id)}",
+                "sourcedId",
+            )
+        ],
+        body=data,
+        request_id=request_id_of(outcome.headers),
+    )
 
 
 def _refuse_answer(

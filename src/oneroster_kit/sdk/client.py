@@ -143,7 +143,26 @@ def _absolute(base_url: httpx.URL, path: str) -> httpx.URL | str:
     return url
 
 
-def _no_answer(operation_id: str, exc: httpx.RequestError, redact: Callable[[str], str]) -> Exception:
+def _where(exc: httpx.RequestError, api_request: httpx.Request) -> str:
+    """Which of the call's requests got no answer, and where it went ("the API at host:port").
+
+    The call sends the API request and, when no token is cached, the auth's token request first;
+    "connection refused" alone does not say which, nor where, so a wrong URL is hard to spot.
+    """
+    try:
+        failed = exc.request  # httpx sets it on the way out of `send`
+    except RuntimeError:  # pragma: no cover - an error raised outside any request
+        failed = api_request
+    what = "the API" if failed is api_request or failed.url == api_request.url else "the token endpoint"
+    url = failed.url
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    port = url.port or {"http": 80, "https": 443}.get(url.scheme)
+    return f"{what} at {host}:{port}" if port else f"{what} at {host}"
+
+
+def _no_answer(
+    operation_id: str, exc: httpx.RequestError, redact: Callable[[str], str], request: httpx.Request
+) -> Exception:
     """The SDK error for a request that got no usable answer (the server's text redacted)."""
     if isinstance(exc, AnswerTooLarge):
         return ResponseTooLargeError(
@@ -158,12 +177,13 @@ def _no_answer(operation_id: str, exc: httpx.RequestError, redact: Callable[[str
             f"({detail})",
             operation_id=operation_id,
         )
+    where = _where(exc, request)
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"{operation_id}: timed out ({detail})", operation_id=operation_id)
+        return APITimeoutError(f"{operation_id}: timed out waiting for {where} ({detail})", operation_id=operation_id)
     if isinstance(exc, httpx.TransportError):
-        return APIConnectionError(f"{operation_id}: no answer from the server ({detail})", operation_id=operation_id)
+        return APIConnectionError(f"{operation_id}: no answer from {where} ({detail})", operation_id=operation_id)
     # e.g. an answer whose Content-Encoding cannot be decoded
-    return APIConnectionError(f"{operation_id}: no usable answer from the server ({detail})", operation_id=operation_id)
+    return APIConnectionError(f"{operation_id}: no usable answer from {where} ({detail})", operation_id=operation_id)
 
 
 def _deadline_error(operation_id: str, deadline: float) -> APITimeoutError:
@@ -238,6 +258,7 @@ class _ClientBase:
         retry: RetryConfig | None,
         strict: bool,
         validate_responses: bool,
+        check_response_ids: bool,
         auth: httpx.Auth | None,
         token: str | None,
         headers: Mapping[str, str] | None,
@@ -283,6 +304,7 @@ class _ClientBase:
         self.retry = retry or RetryConfig()
         self.strict = strict
         self.validate_responses = validate_responses
+        self.check_response_ids = check_response_ids
         self._headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
@@ -339,6 +361,9 @@ _CLIENT_ARGS = """
     strict: also check generated models against openapi.yaml and refuse members it does not
         define (otherwise: a warning) before sending.
     validate_responses: check every 2xx answer against openapi.yaml (default True).
+    check_response_ids: refuse (ResponseValidationError) a 2xx answer whose sourcedId is not the
+        path id, i.e. another resource's; default True. False accepts it, e.g. from a mock server
+        that answers every call with one example (independent of validate_responses).
     headers: extra headers sent with every request.
     transport: an httpx transport to send through (tests, proxies); default: the SDK's own.
 """
@@ -362,6 +387,7 @@ class OneRosterClient(_ClientBase):
         retry: RetryConfig | None = None,
         strict: bool = False,
         validate_responses: bool = True,
+        check_response_ids: bool = True,
         auth: httpx.Auth | None = None,
         token: str | None = None,
         headers: Mapping[str, str] | None = None,
@@ -380,6 +406,7 @@ class OneRosterClient(_ClientBase):
             retry=retry,
             strict=strict,
             validate_responses=validate_responses,
+            check_response_ids=check_response_ids,
             auth=auth,
             token=token,
             headers=headers,
@@ -407,6 +434,7 @@ class OneRosterClient(_ClientBase):
         retry: RetryConfig | None = None,
         strict: bool = False,
         validate_responses: bool = True,
+        check_response_ids: bool = True,
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> Self:
@@ -429,6 +457,7 @@ class OneRosterClient(_ClientBase):
             retry=retry,
             strict=strict,
             validate_responses=validate_responses,
+            check_response_ids=check_response_ids,
             headers=headers,
             transport=transport,
         )
@@ -452,7 +481,11 @@ class OneRosterClient(_ClientBase):
             request = _build(self.http, PUT_RESULT, lambda: _put_result._get_kwargs(sourced_id, body=body), timeout)
             outcome = self._send(PUT_RESULT, request, seconds)
             stored: Result = interpret(
-                self._put_result, outcome, validate=self.validate_responses, redact=self.secrets.redact
+                self._put_result,
+                outcome,
+                validate=self.validate_responses,
+                path_id=sourced_id if self.check_response_ids else None,
+                redact=self.secrets.redact,
             )
             return stored
 
@@ -475,7 +508,11 @@ class OneRosterClient(_ClientBase):
             request = _build(self.http, UPDATE_CLASS, lambda: _update_class._get_kwargs(sourced_id, body=body), timeout)
             outcome = self._send(UPDATE_CLASS, request, seconds)
             updated: Class = interpret(
-                self._update_class, outcome, validate=self.validate_responses, redact=self.secrets.redact
+                self._update_class,
+                outcome,
+                validate=self.validate_responses,
+                path_id=sourced_id if self.check_response_ids else None,
+                redact=self.secrets.redact,
             )
             return updated
 
@@ -483,7 +520,7 @@ class OneRosterClient(_ClientBase):
         try:
             response = self.http.send(request)
         except httpx.RequestError as exc:
-            raise _no_answer(operation_id, exc, self.secrets.redact) from exc
+            raise _no_answer(operation_id, exc, self.secrets.redact, request) from exc
         return _outcome(response)
 
     def close(self) -> None:
@@ -516,6 +553,7 @@ class AsyncOneRosterClient(_ClientBase):
         retry: RetryConfig | None = None,
         strict: bool = False,
         validate_responses: bool = True,
+        check_response_ids: bool = True,
         auth: httpx.Auth | None = None,
         token: str | None = None,
         headers: Mapping[str, str] | None = None,
@@ -534,6 +572,7 @@ class AsyncOneRosterClient(_ClientBase):
             retry=retry,
             strict=strict,
             validate_responses=validate_responses,
+            check_response_ids=check_response_ids,
             auth=auth,
             token=token,
             headers=headers,
@@ -566,6 +605,7 @@ class AsyncOneRosterClient(_ClientBase):
         retry: RetryConfig | None = None,
         strict: bool = False,
         validate_responses: bool = True,
+        check_response_ids: bool = True,
         headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> Self:
@@ -586,6 +626,7 @@ class AsyncOneRosterClient(_ClientBase):
             retry=retry,
             strict=strict,
             validate_responses=validate_responses,
+            check_response_ids=check_response_ids,
             headers=headers,
             transport=transport,
         )
@@ -605,7 +646,11 @@ class AsyncOneRosterClient(_ClientBase):
             request = _build(self.http, PUT_RESULT, lambda: _put_result._get_kwargs(sourced_id, body=body), timeout)
             outcome = await self._send(PUT_RESULT, request, seconds)
             stored: Result = interpret(
-                self._put_result, outcome, validate=self.validate_responses, redact=self.secrets.redact
+                self._put_result,
+                outcome,
+                validate=self.validate_responses,
+                path_id=sourced_id if self.check_response_ids else None,
+                redact=self.secrets.redact,
             )
             return stored
 
@@ -624,7 +669,11 @@ class AsyncOneRosterClient(_ClientBase):
             request = _build(self.http, UPDATE_CLASS, lambda: _update_class._get_kwargs(sourced_id, body=body), timeout)
             outcome = await self._send(UPDATE_CLASS, request, seconds)
             updated: Class = interpret(
-                self._update_class, outcome, validate=self.validate_responses, redact=self.secrets.redact
+                self._update_class,
+                outcome,
+                validate=self.validate_responses,
+                path_id=sourced_id if self.check_response_ids else None,
+                redact=self.secrets.redact,
             )
             return updated
 
@@ -641,7 +690,7 @@ class AsyncOneRosterClient(_ClientBase):
             assert deadline is not None
             raise _deadline_error(operation_id, deadline) from None
         except httpx.RequestError as exc:
-            raise _no_answer(operation_id, exc, self.secrets.redact) from exc
+            raise _no_answer(operation_id, exc, self.secrets.redact, request) from exc
         return _outcome(response)
 
     async def aclose(self) -> None:

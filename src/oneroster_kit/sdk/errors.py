@@ -15,7 +15,8 @@ Hierarchy:
   + APIConnectionError            - no answer after the retries (connect/read/protocol errors)
     - APITimeoutError             - ... because of a timeout, or the call's deadline passed
   + ResponseTooLargeError         - an answer longer than max_response_bytes (decoded or not)
-  + ResponseValidationError       - a 2xx answer whose body breaks openapi.yaml
+  + ResponseValidationError       - a 2xx answer whose body breaks openapi.yaml, or names another
+                                    resource (its sourcedId is not the path id)
   + APIStatusError                - a non-2xx answer (status, imsx body, request id)
     - BadRequestError             - 400
     - UnauthorizedError           - 401 (after one token refresh and replay)
@@ -39,6 +40,7 @@ import httpx
 from oneroster_client.models.imsx_status_info import ImsxStatusInfo
 
 from oneroster_kit.contract import Violation
+from oneroster_kit.jsontext import json_text
 
 __all__ = [
     "APIConnectionError",
@@ -99,6 +101,10 @@ class SourcedIdMismatchError(RequestValidationError):
             f"{operation_id}: {location} is {body_id!r} but the path sourcedId is {path_id!r}; "
             "they must be equal (or leave the body sourcedId out). Nothing was sent.",
             operation_id=operation_id,
+            # `fields` names the body member, as for every other RequestValidationError
+            violations=[
+                Violation(location, f"{json_text(body_id)} is not the path sourcedId {json_text(path_id)}", "sourcedId")
+            ],
         )
         self.path_id = path_id
         self.body_id = body_id
@@ -146,7 +152,7 @@ class ResponseTooLargeError(OneRosterError):
 
 
 class ResponseValidationError(OneRosterError):
-    """A 2xx answer whose body breaks openapi.yaml; names the operation and every bad field."""
+    """A 2xx answer that breaks openapi.yaml or is another resource's; names the operation and every bad field."""
 
     def __init__(
         self,
