@@ -1,6 +1,6 @@
 """Sessions of the OneRoster contract kit.
 
-`nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests, wheels, spec_diff.
+`nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests, wheels, readme, spec_diff.
 Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance, bench_soak,
 bench_spec_diff, bench_traffic, interop.
 Arguments after `--` go to the underlying command.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["lint", "typecheck", "spec", "regen_check", "tests", "wheels", "spec_diff"]
+nox.options.sessions = ["lint", "typecheck", "spec", "regen_check", "tests", "wheels", "readme", "spec_diff"]
 nox.options.error_on_missing_interpreters = True
 
 HAND_WRITTEN = ["src", "scripts", "tests", "contract_tests", "noxfile.py"]
@@ -71,6 +71,13 @@ def tests(session: nox.Session) -> None:
 def wheels(session: nox.Session) -> None:
     """Build both wheels, install them in a fresh venv outside the checkout, run the commands there."""
     session.run("python", "scripts/check_wheels.py", *session.posargs)
+
+
+@nox.session
+def readme(session: nox.Session) -> None:
+    """Every shell block of README.md run verbatim, from the directory it implies (a clone, the wheels' venv)."""
+    install(session)
+    session.run("python", "scripts/check_readme.py", *session.posargs)
 
 
 @nox.session
