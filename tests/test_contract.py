@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from oneroster_kit.contract import UnknownOperationError, operation, operations
+from oneroster_kit.contract import UnknownOperationError, imsx_problems, operation, operations
 
 VALID_RESULT: dict[str, Any] = {
     "result": {
@@ -136,3 +136,40 @@ def test_path_ids_are_checked_against_the_parameter_schema(operation_id: str) ->
     assert (dot.location, dot.rule) == ("path.sourcedId", "not")
     (empty,) = op.path_violations({"sourcedId": ""})
     assert str(empty) == 'path.sourcedId: "" should be non-empty'
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"imsx_codeMajor": "failure", "imsx_CodeMinor": {"imsx_codeMinorField": "unknownobject"}},
+        {"imsx_codeMajor": "failure", "imsx_CodeMinor": {"imsx_codeMinorField": {"imsx_codeMinorFieldValue": "x"}}},
+        {"imsx_codeMajor": "failure", "imsx_CodeMinor": "unknownobject"},
+        ["imsx_CodeMinor"],
+        None,
+    ],
+)
+def test_imsx_problems_reports_a_malformed_error_body_instead_of_raising(body: object) -> None:
+    problems = imsx_problems(operation("putResult"), 404, body, 404, "unknownobject")
+    assert "imsx_codeMinorFieldValue is absent, expected 'unknownobject'" in problems
+
+
+def test_imsx_problems_is_empty_for_the_documented_error() -> None:
+    body = {
+        "imsx_codeMajor": "failure",
+        "imsx_severity": "error",
+        "imsx_description": "no such result",
+        "imsx_CodeMinor": {
+            "imsx_codeMinorField": [
+                {"imsx_codeMinorFieldName": "sourcedId", "imsx_codeMinorFieldValue": "unknownobject"}
+            ]
+        },
+    }
+    assert imsx_problems(operation("updateClass"), 404, body, 404, "unknownobject") == []
+    assert imsx_problems(operation("updateClass"), 400, body, 404, "unknownobject") == ["answered 400, expected 404"]
+
+
+def test_each_operation_names_its_body_wrapper_and_inner_schema_once() -> None:
+    assert operation("putResult").body_member == "result"
+    assert operation("updateClass").body_member == "class"
+    assert "scoreStatus" in operation("putResult").body_schema["properties"]
+    assert "title" in operation("updateClass").body_schema["properties"]

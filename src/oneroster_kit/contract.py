@@ -26,16 +26,22 @@ from oneroster_kit.jsontext import json_text
 from oneroster_kit.spec import load_spec
 
 __all__ = [
+    "SERVER_SET",
     "Operation",
     "SchemaValidator",
     "UnknownOperationError",
     "Violation",
+    "imsx_problems",
     "operation",
     "operations",
     "resolve",
 ]
 
 _METHODS = ("get", "put", "post", "delete", "patch")
+
+# Members whose value the path or the server decides, not the body (the spec's descriptions of
+# `sourcedId` and `dateLastModified`): an echo or round-trip check never expects them as sent.
+SERVER_SET = ("sourcedId", "dateLastModified")
 
 
 class UnknownOperationError(KeyError):
@@ -300,6 +306,24 @@ class Operation:
                     defaults[name] = member["default"]
         return defaults
 
+    @functools.cached_property
+    def body_member(self) -> str:
+        """The one member that wraps the request body (`result`, `class`): the only name it requires."""
+        wrapper = resolve(self.components, self.request_validator.schema)
+        members = wrapper.get("required", []) if isinstance(wrapper, dict) else []
+        if len(members) != 1:
+            raise ValueError(
+                f"{self.operation_id}: the request body must require exactly one wrapping member, it requires {members}"
+            )
+        return str(members[0])
+
+    @functools.cached_property
+    def body_schema(self) -> dict[str, Any]:
+        """The schema of the object inside the wrapper (`Result`, `ClassUpdate`), references followed."""
+        wrapper = resolve(self.components, self.request_validator.schema)
+        schema: dict[str, Any] = resolve(self.components, wrapper["properties"][self.body_member])
+        return schema
+
     @property
     def documented_statuses(self) -> list[int]:
         return sorted(int(code) for code in self.definition["responses"] if code.isdigit())
@@ -366,6 +390,28 @@ class Operation:
         if not alternatives or any(alternative <= granted for alternative in alternatives):
             return []
         return sorted(alternatives[0] - granted)
+
+
+def imsx_problems(operation: Operation, status: int, body: Any, expected: int, minor: str) -> list[str]:
+    """Why an answer is not the documented imsx error for `expected` (empty when it is).
+
+    `body` is the parsed answer, of any shape: a member of the wrong type is a problem to report,
+    never an exception (the suite and the traffic checker both judge untrusted servers with it).
+    """
+    problems = []
+    if status != expected:
+        problems.append(f"answered {status}, expected {expected}")
+    validator = operation.response_validator(expected)
+    if validator is not None:
+        problems += [f"error body: {v}" for v in validator.violations(body)]
+    code_minor = body.get("imsx_CodeMinor") if isinstance(body, dict) else None
+    fields = code_minor.get("imsx_codeMinorField") if isinstance(code_minor, dict) else None
+    values = (
+        [f.get("imsx_codeMinorFieldValue") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+    )
+    if minor not in values:
+        problems.append(f"imsx_codeMinorFieldValue is {values or 'absent'}, expected {minor!r}")
+    return problems
 
 
 def resolve(components: dict[str, Any], node: Any) -> Any:

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from oneroster_kit.conformance.compare import echo_mismatches, request_schema
+from oneroster_kit.conformance.compare import echo_mismatches
 from oneroster_kit.conformance.options import UsageError, parse_options
 from oneroster_kit.conformance.records import redact
 from oneroster_kit.conformance.target import curl_command
+from oneroster_kit.contract import operation
 
-RESULT = request_schema("putResult")
-CLASS = request_schema("updateClass")
+RESULT = operation("putResult").body_schema
+CLASS = operation("updateClass").body_schema
 
 
 def test_datetimes_compare_as_instants() -> None:

@@ -13,14 +13,13 @@ import pytest
 import yaml
 
 from oneroster_kit.conformance.checks import CHECKS, SCHEMATHESIS_CHECKS
-from oneroster_kit.conformance.compare import echo_mismatches, json_equal, request_schema
+from oneroster_kit.conformance.compare import echo_mismatches, json_equal
 from oneroster_kit.conformance.probes import PROBES
 from oneroster_kit.conformance.probes.boundary import NUMBERS, STRING_LENGTHS, long_text
 from oneroster_kit.conformance.probes.enums import near_misses
 from oneroster_kit.conformance.probes.identity import class_look_alikes, result_look_alikes
 from oneroster_kit.conformance.probes.round_trip import cases
 from oneroster_kit.conformance.probes.schema import (
-    SERVER_SET,
     get_at,
     locations,
     optional_paths,
@@ -28,6 +27,7 @@ from oneroster_kit.conformance.probes.schema import (
     request_violations,
     show,
 )
+from oneroster_kit.contract import SERVER_SET, operation
 from oneroster_kit.spec import load_spec, spec_path
 
 
@@ -43,14 +43,16 @@ def test_exact_numbers() -> None:
 
 def test_string_mismatch_names_the_first_difference() -> None:
     sent = long_text(300)
-    (problem,) = echo_mismatches(request_schema("putResult"), {"comment": sent}, {"comment": sent[:255]}, "result")
+    (problem,) = echo_mismatches(
+        operation("putResult").body_schema, {"comment": sent}, {"comment": sent[:255]}, "result"
+    )
     assert "sent 300 characters" in problem and "got 255 characters" in problem and "character 255" in problem
 
 
 def test_free_form_objects_compare_to_the_leaf() -> None:
     sent = {"metadata": {"a": {"b": [1, {"c": -0.0}]}}}
     got = {"metadata": {"a": {"b": [1, {"c": 0.0}]}}}
-    (problem,) = echo_mismatches(request_schema("putResult"), sent, got, "result")
+    (problem,) = echo_mismatches(operation("putResult").body_schema, sent, got, "result")
     assert problem.startswith("result.metadata.a.b[1].c:"), problem
 
 

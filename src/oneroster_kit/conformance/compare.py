@@ -17,21 +17,11 @@ from typing import Any
 from oneroster_kit.contract import resolve
 from oneroster_kit.spec import load_spec
 
-__all__ = ["echo_mismatches", "json_equal", "parse_instant", "request_schema"]
+__all__ = ["echo_mismatches", "json_equal", "parse_instant"]
 
 
 def _deref(node: Any) -> Any:
     return resolve(load_spec().get("components", {}), node)
-
-
-def request_schema(operation_id: str) -> dict[str, Any]:
-    """The schema of the object inside the request wrapper (`result` / `class`)."""
-    from oneroster_kit.contract import operation
-
-    wrapper = _deref(operation(operation_id).request_validator.schema)
-    (member,) = wrapper["required"]
-    resolved: dict[str, Any] = _deref(wrapper["properties"][member])
-    return resolved
 
 
 def parse_instant(value: Any) -> datetime.datetime | None:

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import httpx
 
 from oneroster_kit.conformance.auth import ClientCredentials, StaticToken, TokenError, TokenSource
-from oneroster_kit.conformance.compare import request_schema
 from oneroster_kit.conformance.options import Options, UsageError
 from oneroster_kit.conformance.target import Exchange, Target
 from oneroster_kit.contract import operation
@@ -132,7 +131,7 @@ def _raise_for_auth(status: int, operation_id: str, target: Target) -> None:
 
 def restore_classes(target: Target) -> None:
     """Put back the values each given class had before the run (remote targets)."""
-    fields = request_schema("updateClass")["properties"]
+    fields = operation("updateClass").body_schema["properties"]
     for class_id, snapshot in target.class_snapshots.items():
         update: dict[str, Any] = {}
         for name in fields:

@@ -392,12 +392,6 @@ def _auth_fault(refused: frozenset[int], only_known: bool, doc: str) -> Callable
 # -- defects the deterministic probes find (oneroster_kit.conformance.probes) ---------------------
 
 
-def _wrapper(operation_id: str) -> str:
-    """The member wrapping the operation's request body (`result`, `class`), from the spec."""
-    schema = resolve(load_spec()["components"], operation(operation_id).request_validator.schema)
-    return str(schema["required"][0])
-
-
 def _with_path_id(scope: Scope, sourced_id: str) -> Scope:
     """`scope` addressed to another path id (raw and decoded path both rewritten)."""
     raw = scope.get("raw_path") or scope.get("path", "").encode()
@@ -421,7 +415,7 @@ async def _edit_request(call: Call, scope: Scope, body: bytes, edit: Callable[[s
     operation_id = _operation_of(scope)
     document = _load(body)
     if operation_id is not None and isinstance(document, dict):
-        inner = document.get(_wrapper(operation_id))
+        inner = document.get(operation(operation_id).body_member)
         if isinstance(inner, dict):
             edit(operation_id, inner)
             body = json.dumps(document).encode()
@@ -479,7 +473,7 @@ class _FoldedIds:
         if stored_as != sourced_id:
             scope = _with_path_id(scope, stored_as)
             document = _load(body)
-            inner = document.get(_wrapper(operation_id)) if isinstance(document, dict) else None
+            inner = document.get(operation(operation_id).body_member) if isinstance(document, dict) else None
             if isinstance(inner, dict) and inner.get("sourcedId") == sourced_id:
                 inner["sourcedId"] = stored_as
                 body = json.dumps(document).encode()
@@ -532,7 +526,9 @@ class _FieldByFieldWrite:
     async def __call__(self, call: Call, scope: Scope, body: bytes) -> Answer:
         operation_id = _operation_of(scope)
         document = _load(body)
-        inner = document.get(_wrapper(operation_id)) if operation_id and isinstance(document, dict) else None
+        inner = (
+            document.get(operation(operation_id).body_member) if operation_id and isinstance(document, dict) else None
+        )
         if operation_id is None or not isinstance(inner, dict) or not inner:
             return await call(scope, body)
         if operation_id == "putResult":
@@ -597,8 +593,13 @@ async def unwrapped_body_accepted(call: Call, scope: Scope, body: bytes) -> Answ
     """A body sent without its wrapper (`{"result": ...}`, `{"class": ...}`) is wrapped and accepted."""
     operation_id = _operation_of(scope)
     document = _load(body)
-    if operation_id is not None and isinstance(document, dict) and document and _wrapper(operation_id) not in document:
-        body = json.dumps({_wrapper(operation_id): document}).encode()
+    if (
+        operation_id is not None
+        and isinstance(document, dict)
+        and document
+        and operation(operation_id).body_member not in document
+    ):
+        body = json.dumps({operation(operation_id).body_member: document}).encode()
     return await call(scope, body)
 
 

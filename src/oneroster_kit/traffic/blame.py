@@ -16,15 +16,14 @@ from typing import Any, Literal
 
 import orjson
 
-from oneroster_kit.conformance.compare import request_schema
-from oneroster_kit.contract import Operation, Violation, operation, resolve
+from oneroster_kit.contract import Operation, Violation, imsx_problems, operation
 from oneroster_kit.traffic.context import Context
 from oneroster_kit.traffic.exchange import Exchange
 from oneroster_kit.traffic.jwt_claims import grant_from_jwt
 from oneroster_kit.traffic.matching import Match
 from oneroster_kit.traffic.privacy import token_id
 
-__all__ = ["Judged", "bearer", "imsx_problems", "judge", "parse_json"]
+__all__ = ["Judged", "bearer", "judge", "parse_json"]
 
 _BEARER = re.compile(r"(?i)bearer +([A-Za-z0-9\-._~+/]+=*)")
 _MISSING = object()
@@ -71,42 +70,12 @@ def _media_type(value: str | None) -> str | None:
     return value.split(";", 1)[0].strip().lower() if value is not None else None
 
 
-def imsx_problems(operation: Operation, status: int, body: Any, expected: int, minor: str) -> list[str]:
-    """Why an answer is not the documented imsx error for `expected` (empty when it is); as the suite."""
-    problems = []
-    if status != expected:
-        problems.append(f"answered {status}, expected {expected}")
-    validator = operation.response_validator(expected)
-    if validator is not None:
-        problems += [f"error body: {v}" for v in validator.violations(body)]
-    fields = (body or {}).get("imsx_CodeMinor", {}).get("imsx_codeMinorField", []) if isinstance(body, dict) else []
-    values = (
-        [f.get("imsx_codeMinorFieldValue") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
-    )
-    if minor not in values:
-        problems.append(f"imsx_codeMinorFieldValue is {values or 'absent'}, expected {minor!r}")
-    return problems
-
-
 @functools.cache
 def _wrapper_with_id(operation_id: str) -> str | None:
     """The request wrapper member (`result`) whose schema has a sourcedId; None when it has none
     (a class body's sourcedId is an unknown member, ignored by the contract)."""
     op = operation(operation_id)
-    wrapper = resolve(op.components, op.request_validator.schema)
-    members = wrapper.get("required", []) if isinstance(wrapper, dict) else []
-    if len(members) == 1 and "sourcedId" in request_schema(operation_id).get("properties", {}):
-        return str(members[0])
-    return None
-
-
-@functools.cache
-def _wrapper_of(operation_id: str) -> str | None:
-    """The member a request body must be wrapped in (`result`, `class`), from the spec's request schema."""
-    op = operation(operation_id)
-    wrapper = resolve(op.components, op.request_validator.schema)
-    members = wrapper.get("required", []) if isinstance(wrapper, dict) else []
-    return str(members[0]) if len(members) == 1 else None
+    return op.body_member if "sourcedId" in op.body_schema.get("properties", {}) else None
 
 
 def _body_sourced_id(operation_id: str, document: Any) -> Any:
@@ -281,8 +250,8 @@ def judge(ctx: Context, exchange: Exchange, match: Match) -> Judged | None:
         if status in (400, 422):
             server("positive_data_acceptance", f"a valid request was refused with {status}", document)
     # the same acceptance, named by the rule the request broke (as the suite's probes name it)
-    wrapper = _wrapper_of(name)
-    if wrapper is not None and isinstance(document, dict) and document and wrapper not in document:
+    wrapper = operation(name).body_member
+    if isinstance(document, dict) and document and wrapper not in document:
         ctx.looked("body_wrapper_required")
         if ok:
             server("body_wrapper_required", f"a body without its {wrapper!r} wrapper was accepted ({status})", document)

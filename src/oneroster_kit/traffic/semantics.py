@@ -18,14 +18,14 @@ from typing import Any
 
 import orjson
 
-from oneroster_kit.conformance.compare import echo_mismatches, parse_instant, request_schema
-from oneroster_kit.traffic.blame import Judged, imsx_problems
+from oneroster_kit.conformance.compare import echo_mismatches, parse_instant
+from oneroster_kit.contract import SERVER_SET, imsx_problems, operation
+from oneroster_kit.traffic.blame import Judged
 from oneroster_kit.traffic.context import Bounded, Context
 from oneroster_kit.traffic.exchange import Exchange
 
 __all__ = ["Semantics", "class_object"]
 
-_SERVER_SET = ("sourcedId", "dateLastModified")
 _SAME_MILLISECOND = datetime.timedelta(milliseconds=10)  # writes closer than this need not advance
 
 
@@ -176,7 +176,7 @@ class Semantics:
         self.classes: Bounded[str, _ClassState] = Bounded(limit)
         self.unknown_classes: Bounded[str, str] = Bounded(limit)
         self.stamps: Bounded[tuple[str, str], _Stamp] = Bounded(limit * 2)
-        self.schemas = {name: request_schema(name) for name in ("putResult", "updateClass")}
+        self.schemas = {name: operation(name).body_schema for name in ("putResult", "updateClass")}
         self.fields = {name: frozenset(schema.get("properties", {})) for name, schema in self.schemas.items()}
 
     @property
@@ -197,7 +197,7 @@ class Semantics:
         answer = judged.response.get("result") if isinstance(judged.response, dict) else None
         if not isinstance(answer, dict):
             return  # the schema check has said so
-        sent = {k: v for k, v in judged.request["result"].items() if k not in _SERVER_SET}
+        sent = {k: v for k, v in judged.request["result"].items() if k not in SERVER_SET}
 
         def fail(check: str, message: str, also: tuple[str, ...] = ()) -> None:
             ctx.fail(check, "server", exchange, "putResult", message, judged.request, also)
@@ -243,7 +243,7 @@ class Semantics:
             kept = sorted(
                 k
                 for k, v in answer.items()
-                if k not in sent and k not in _SERVER_SET and k in known and _pair(k, answer_digests[k]) in earlier
+                if k not in sent and k not in SERVER_SET and k in known and _pair(k, answer_digests[k]) in earlier
             )
             if kept:
                 fail(

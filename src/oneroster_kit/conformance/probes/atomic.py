@@ -14,11 +14,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from oneroster_kit.conformance.compare import echo_mismatches, request_schema
+from oneroster_kit.conformance.compare import echo_mismatches
 from oneroster_kit.conformance.probes.common import Probe
-from oneroster_kit.conformance.probes.schema import get_at, locations, probe_body, set_at, wrapper_member
+from oneroster_kit.conformance.probes.schema import get_at, locations, probe_body, set_at
 from oneroster_kit.conformance.references import reference_check_reason
 from oneroster_kit.conformance.target import Exchange, Target
+from oneroster_kit.contract import operation
 
 __all__ = ["ROUNDS", "WRITERS", "probe_write_atomic"]
 
@@ -41,18 +42,20 @@ def _writer_body(operation_id: str, base: dict[str, Any], writer: int, sourced_i
         elif location.is_free_object:
             body = set_at(body, path, {"writer": writer, "nested": {"writer": [writer, f"w{writer}"]}})
     if operation_id == "putResult":
-        body = set_at(body, (wrapper_member(operation_id), "sourcedId"), sourced_id)
+        body = set_at(body, (operation(operation_id).body_member, "sourcedId"), sourced_id)
     return body
 
 
 def _fields(operation_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in body[wrapper_member(operation_id)].items() if k not in ("sourcedId", "dateLastModified")}
+    return {
+        k: v for k, v in body[operation(operation_id).body_member].items() if k not in ("sourcedId", "dateLastModified")
+    }
 
 
 def _whole(operation_id: str, bodies: list[dict[str, Any]], got: dict[str, Any]) -> int | None:
     """The writer whose whole body `got` carries back, or None when it matches none."""
-    schema = request_schema(operation_id)
-    member = wrapper_member(operation_id)
+    schema = operation(operation_id).body_schema
+    member = operation(operation_id).body_member
     for index, body in enumerate(bodies):
         if not echo_mismatches(schema, _fields(operation_id, body), got, member):
             return index
@@ -110,7 +113,7 @@ def _check(probe: Probe, operation_id: str, sourced_id: str, round_index: int) -
 def _differences(operation_id: str, body: dict[str, Any], got: dict[str, Any]) -> str:
     """How `got` differs from one writer's body (the first few members)."""
     found = echo_mismatches(
-        request_schema(operation_id), _fields(operation_id, body), got, wrapper_member(operation_id)
+        operation(operation_id).body_schema, _fields(operation_id, body), got, operation(operation_id).body_member
     )
     return "; ".join(found[:4]) + (f"; and {len(found) - 4} more" if len(found) > 4 else "")
 

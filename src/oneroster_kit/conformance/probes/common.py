@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from oneroster_kit.conformance.compare import echo_mismatches, request_schema
-from oneroster_kit.conformance.probes.schema import request_violations, wrapper_member
+from oneroster_kit.conformance.compare import echo_mismatches
+from oneroster_kit.conformance.probes.schema import request_violations
 from oneroster_kit.conformance.records import CheckFailed
 from oneroster_kit.conformance.session import active
 from oneroster_kit.conformance.target import Exchange, Target
+from oneroster_kit.contract import operation
 
 __all__ = ["MAX_PROBLEMS", "Probe", "ProbeError"]
 
@@ -83,14 +84,14 @@ class Probe:
         if exchange.operation_id == "putResult":
             document = document.get("result") if isinstance(document, dict) else None
         if not isinstance(document, dict):
-            self.problem(exchange, f"{what}: the answer holds no {wrapper_member(exchange.operation_id)} object")
+            self.problem(exchange, f"{what}: the answer holds no {operation(exchange.operation_id).body_member} object")
             return None
         return document
 
     def echo(self, exchange: Exchange, what: str, sent: dict[str, Any], got: dict[str, Any]) -> bool:
         """Every member sent comes back equal (numbers exactly, date-times as instants)."""
-        member = wrapper_member(exchange.operation_id)
-        mismatches = echo_mismatches(request_schema(exchange.operation_id), sent, got, member)
+        member = operation(exchange.operation_id).body_member
+        mismatches = echo_mismatches(operation(exchange.operation_id).body_schema, sent, got, member)
         for mismatch in mismatches:
             self.problem(exchange, f"{what}: {mismatch}")
         return not mismatches

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from oneroster_kit.conformance.compare import echo_mismatches, json_equal, request_schema
+from oneroster_kit.conformance.compare import echo_mismatches, json_equal
 from oneroster_kit.conformance.probes.common import Probe
 from oneroster_kit.conformance.probes.schema import (
     Path,
@@ -39,7 +39,7 @@ def _server_set() -> frozenset[str]:
     """Members the response requires but a request may leave out: the server fills them in."""
     response = deref(operation("putResult").response_validator(201).schema)  # type: ignore[union-attr]
     result = deref(response["properties"]["result"])
-    return frozenset(result.get("required", [])) - frozenset(request_schema("putResult").get("required", []))
+    return frozenset(result.get("required", [])) - frozenset(operation("putResult").body_schema.get("required", []))
 
 
 def _response_allows_null(path: Path) -> bool:
@@ -101,6 +101,6 @@ def probe_result_replace(target: Target) -> None:
                 second, f"{shown}: omitted in a PUT that replaces the result, but {kept} {left!r}", before=[first]
             )
         sent = {k: v for k, v in second_body["result"].items() if k not in server_set}
-        for mismatch in echo_mismatches(request_schema("putResult"), sent, answered, "result"):
+        for mismatch in echo_mismatches(operation("putResult").body_schema, sent, answered, "result"):
             probe.problem(second, f"PUT without {shown}: {mismatch}", before=[first])
     probe.finish()

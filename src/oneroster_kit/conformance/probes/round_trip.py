@@ -29,7 +29,6 @@ from oneroster_kit.conformance.probes.boundary import (
 )
 from oneroster_kit.conformance.probes.common import Probe
 from oneroster_kit.conformance.probes.schema import (
-    SERVER_SET,
     Location,
     Path,
     deref,
@@ -37,10 +36,10 @@ from oneroster_kit.conformance.probes.schema import (
     locations,
     probe_body,
     set_at,
-    wrapper_member,
 )
 from oneroster_kit.conformance.references import reference_check_reason
 from oneroster_kit.conformance.target import Target
+from oneroster_kit.contract import SERVER_SET, operation
 
 __all__ = ["cases", "probe_value_round_trip"]
 
@@ -150,7 +149,7 @@ def _items_enum(location: Location) -> list[Any] | None:
 
 
 def _run(probe: Probe, operation_id: str, sourced_id: str) -> None:
-    member = wrapper_member(operation_id)
+    member = operation(operation_id).body_member
     for label, body in cases(operation_id):
         if operation_id == "putResult":
             body = {member: {**body[member], "sourcedId": sourced_id}}

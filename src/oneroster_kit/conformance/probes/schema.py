@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from oneroster_kit.contract import operation, resolve
+from oneroster_kit.contract import SERVER_SET, operation, resolve
 from oneroster_kit.spec import load_spec
 
 __all__ = [
-    "SERVER_SET",
     "Location",
     "Path",
     "deref",
@@ -30,7 +29,6 @@ __all__ = [
     "set_at",
     "show",
     "without",
-    "wrapper_member",
 ]
 
 Path = tuple[str | int, ...]
@@ -97,13 +95,6 @@ class Location:
         )
 
 
-def wrapper_member(operation_id: str) -> str:
-    """The one required member that wraps a request body (`result`, `class`)."""
-    wrapper = deref(operation(operation_id).request_validator.schema)
-    (member,) = wrapper["required"]
-    return str(member)
-
-
 def _sample(node: Any, example: Any) -> Any:
     """A value of `node` with every declared member present and non-null, preferring `example`."""
     node = _value_branch(deref(node))
@@ -140,12 +131,9 @@ def full_body(operation_id: str, example: dict[str, Any]) -> dict[str, Any]:
 
     The spec's example gives the values where it has them; the schema fills in the rest.
     """
-    member = wrapper_member(operation_id)
+    member = operation(operation_id).body_member
     inner = deref(operation(operation_id).request_validator.schema)["properties"][member]
     return {member: _sample(inner, example.get(member))}
-
-
-SERVER_SET = ("sourcedId", "dateLastModified")  # set by the path or the server: a probe does not vary them
 
 
 def probe_body(operation_id: str) -> dict[str, Any]:
@@ -154,7 +142,7 @@ def probe_body(operation_id: str) -> dict[str, Any]:
     from oneroster_kit.conformance.setup import example_body
 
     body = full_body(operation_id, example_body(operation_id))
-    inner = body[wrapper_member(operation_id)]
+    inner = body[operation(operation_id).body_member]
     for name in SERVER_SET:
         inner.pop(name, None)
     if operation_id == "updateClass":

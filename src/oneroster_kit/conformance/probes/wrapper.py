@@ -9,7 +9,7 @@ spec's answer is 422 (a required member missing).
 from __future__ import annotations
 
 from oneroster_kit.conformance.probes.common import Probe, ProbeError
-from oneroster_kit.conformance.probes.schema import deref, probe_body, wrapper_member
+from oneroster_kit.conformance.probes.schema import deref, probe_body
 from oneroster_kit.conformance.target import Target
 from oneroster_kit.contract import SchemaValidator, operation
 from oneroster_kit.spec import load_spec
@@ -21,7 +21,7 @@ def probe_body_wrapper_required(target: Target) -> None:
     probe = Probe("body_wrapper_required", target)
     rid = probe.fresh_result_id("unwrapped")
     for operation_id, sourced_id in (("putResult", rid), ("updateClass", target.class_ids[0])):
-        member = wrapper_member(operation_id)
+        member = operation(operation_id).body_member
         body = probe_body(operation_id)
         if operation_id == "putResult":
             body[member]["sourcedId"] = rid

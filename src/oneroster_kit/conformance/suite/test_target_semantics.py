@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.internal.conjecture import engine as hypothesis_engine
 
+from oneroster_kit import contract
 from oneroster_kit.conformance.auth import ClientCredentials, TokenError
-from oneroster_kit.conformance.compare import echo_mismatches, json_equal, parse_instant, request_schema
+from oneroster_kit.conformance.compare import echo_mismatches, json_equal, parse_instant
 from oneroster_kit.conformance.expiry import NEEDS_CREDENTIALS, ExpiringToken
 from oneroster_kit.conformance.records import CheckFailed
 from oneroster_kit.conformance.references import reference_check_reason
@@ -119,18 +120,7 @@ def stored_result(check: str, exchange: Exchange) -> dict[str, Any]:
 
 def imsx_problems(exchange: Exchange, status: int, minor: str) -> list[str]:
     """Why the response is not the documented imsx error for `status` (empty when it is)."""
-    problems = []
-    if exchange.status != status:
-        problems.append(f"answered {exchange.status}, expected {status}")
-    validator = operation(exchange.operation_id).response_validator(status)
-    body = exchange.json
-    if validator is not None:
-        problems += [f"error body: {v}" for v in validator.violations(body)]
-    fields = (body or {}).get("imsx_CodeMinor", {}).get("imsx_codeMinorField", []) if isinstance(body, dict) else []
-    values = [f.get("imsx_codeMinorFieldValue") for f in fields if isinstance(f, dict)]
-    if minor not in values:
-        problems.append(f"imsx_codeMinorFieldValue is {values or 'absent'}, expected {minor!r}")
-    return problems
+    return contract.imsx_problems(operation(exchange.operation_id), exchange.status, exchange.json, status, minor)
 
 
 # -- results ---------------------------------------------------------------------------------------
@@ -150,7 +140,7 @@ def test_result_echo(conformance_target: Target, body: dict[str, Any]) -> None:
     exchange = target.put("putResult", rid, body)
     got = stored_result("result_echo", exchange)
     sent = {k: v for k, v in body["result"].items() if k not in ("sourcedId", "dateLastModified")}
-    problems = echo_mismatches(request_schema("putResult"), sent, got, "result")
+    problems = echo_mismatches(operation("putResult").body_schema, sent, got, "result")
     if got.get("sourcedId") != rid:
         problems.insert(0, f"result.sourcedId: {got.get('sourcedId')!r} is not the path id {rid!r}")
     if problems:
@@ -174,7 +164,7 @@ def test_result_upsert(conformance_target: Target, second: dict[str, Any]) -> No
     exchange = target.put("putResult", rid, update)
     updated = stored_result("result_upsert", exchange)
     sent = {k: v for k, v in update["result"].items() if k not in ("sourcedId", "dateLastModified")}
-    problems = echo_mismatches(request_schema("putResult"), sent, updated, "result")
+    problems = echo_mismatches(operation("putResult").body_schema, sent, updated, "result")
     if problems:
         raise fail(
             "result_upsert", exchange, "the update of an existing result is not reflected: " + "; ".join(problems)
@@ -205,7 +195,7 @@ def test_body_sourcedid_mismatch(conformance_target: Target) -> None:
 
 
 def _class_fields_not_sent(sent: dict[str, Any], before: dict[str, Any]) -> list[str]:
-    changeable = set(request_schema("updateClass")["properties"])
+    changeable = set(operation("updateClass").body_schema["properties"])
     return [k for k in before if k != "dateLastModified" and not (k in sent and k in changeable)]
 
 
@@ -225,12 +215,12 @@ def test_class_merge(conformance_target: Target, first: dict[str, Any], second: 
     first, second = target.class_update(class_id, first), target.class_update(class_id, second)
     exchange = target.put("updateClass", class_id, first)
     before = expect_success("class_merge", exchange, (200,))
-    problems = echo_mismatches(request_schema("updateClass"), first["class"], before, "class")
+    problems = echo_mismatches(operation("updateClass").body_schema, first["class"], before, "class")
     if problems:
         raise fail("class_merge", exchange, "fields sent do not come back equal: " + "; ".join(problems))
     exchange = target.put("updateClass", class_id, second)
     after = expect_success("class_merge", exchange, (200,))
-    problems = echo_mismatches(request_schema("updateClass"), second["class"], after, "class")
+    problems = echo_mismatches(operation("updateClass").body_schema, second["class"], after, "class")
     for key in _class_fields_not_sent(second["class"], before):
         if key not in after:
             problems.append(f"{key}: not sent, had {before[key]!r}, now missing")
