@@ -9,7 +9,9 @@ SDK imports, and each command without its extra says which extra to install); th
 `conformance` extra (as the README's "Install without cloning" says); both commands' `--help`;
 `oneroster-conformance` against the embedded server (exit 0) and, with `--base-url`, against a
 reference server started from the venv with `--fault` (exit 1); the README's SDK example against
-a reference server started from the venv. Exit 0 when every step did what it should.
+a reference server started from the venv; then the `specdiff` extra and `oneroster-spec-diff` with
+its SDK check (both SDKs generated from the wheel's own generator config) on a response enum value
+added, proven to break the BASE SDK (exit 1). Exit 0 when every step did what it should.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ SDK_MARKER = "<!-- sdk-example: tests/sdk/test_readme_example.py -->"
 ST_MARKER = "<!-- plain-schemathesis: tests/test_plain_schemathesis.py -->"
 FAULT = "missing_required_field"  # one defect the suite must catch on a --base-url target (exit 1)
 STEP_TIMEOUT = 300  # seconds for one command (a quick conformance run takes well under a minute)
+# The README's spec-diff example: a value added to a response enum. The BASE SDK's Literal refuses it.
+NEW_SCORE_STATUS = "late"
+_SCORE_STATUS_ENUM = re.compile(r"(\n    ScoreStatus:\n(?:      .*\n)*?      enum: \[[^\]\n]*)\]")
 
 
 class StepFailed(Exception):
@@ -248,6 +253,41 @@ def check(workspace: Path) -> None:
     _step("the README's SDK example against an installed reference server: exit 0")
     for line in lines:
         print(f"  {line}", flush=True)
+
+    check_spec_diff(venv_path, kit_wheel, workspace)
+
+
+def with_score_status_added(spec: str) -> str:
+    """`spec` with NEW_SCORE_STATUS appended to the ScoreStatus enum (one edited line, nothing else)."""
+    changed, count = _SCORE_STATUS_ENUM.subn(rf'\1, "{NEW_SCORE_STATUS}"]', spec, count=1)
+    if count != 1:
+        raise StepFailed("openapi.yaml has no `enum: [...]` line in components/schemas/ScoreStatus to add a value to")
+    return changed
+
+
+def check_spec_diff(venv_path: Path, kit_wheel: Path, workspace: Path) -> None:
+    """`oneroster-spec-diff` with the specdiff extra, from an empty folder: the SDK check runs and proves the break."""
+    venv = Venv(venv_path, workspace / "spec-diff")
+    venv.workdir.mkdir()
+    venv.run(["python", "-m", "pip", "install", "-q", f"{kit_wheel}[specdiff]"])
+    spec = (ROOT / "openapi.yaml").read_text(encoding="utf-8")
+    (venv.workdir / "old.yaml").write_text(spec, encoding="utf-8")
+    (venv.workdir / "new.yaml").write_text(with_score_status_added(spec), encoding="utf-8")
+    started = time.monotonic()
+    run = venv.run(["oneroster-spec-diff", "old.yaml", "new.yaml", "--fail-on", "breaking", "--format", "json"], 1)
+    seconds = time.monotonic() - started
+    report = json.loads(run.stdout)
+    sdk = report["sdk"] or {}
+    proven = [c for c in report["changes"] if c["rule"] == "sdk-parse-failure" and c["severity"] == "breaking"]
+    if not sdk.get("ran") or not proven or not all(f"'{NEW_SCORE_STATUS}'" in c["detail"] for c in proven):
+        raise StepFailed(f"the SDK check did not prove the BASE SDK breaks (sdk: {sdk}):\n{run.stdout[-3000:]}")
+    left = sorted(path.name for path in venv.workdir.iterdir())
+    if left != ["new.yaml", "old.yaml"]:
+        raise StepFailed(f"oneroster-spec-diff left files in the user's directory: {left}")
+    _step(
+        f'oneroster-spec-diff old.yaml new.yaml (ScoreStatus gains "{NEW_SCORE_STATUS}"), specdiff extra: exit 1 in '
+        f"{seconds:.1f} s, SDK check ran, proven: {proven[0]['operation']} {proven[0]['where']}: {proven[0]['detail']}"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

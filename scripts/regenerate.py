@@ -3,7 +3,8 @@
 The generated SDK is never edited by hand: this script is the only way it changes. The generator
 run itself (pinned openapi-python-client with `--fail-on-warning`, pinned ruff, the spec's SHA-256
 stamped into `oneroster_client/_spec.py`) is `oneroster_kit.codegen`, shared with
-`oneroster-spec-diff`.
+`oneroster-spec-diff`; so is its config, `src/oneroster_kit/generator-config.yaml`, a resource
+of the package (the wheel carries it for the spec diff's SDK check), the only copy there is.
 
     python scripts/regenerate.py            # rewrite generated/
     python scripts/regenerate.py --check    # regenerate into a temp dir, fail on any difference

@@ -7,12 +7,19 @@ The built wheels themselves are installed and run outside the checkout by `nox -
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.resources
+import os
+import shutil
+import subprocess
+import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from oneroster_kit import commands, extras
+import oneroster_kit
+from oneroster_kit import codegen, commands, extras
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -73,3 +80,48 @@ def test_a_command_without_its_extra_says_which_to_install(
         f"{name}: error: this command needs the '{extra}' extra (missing: {hidden}); "
         f"install it with: pip install 'oneroster-contract-kit[{extra}]'\n"
     )
+
+
+def test_the_generator_config_is_one_file_and_a_resource_of_the_package() -> None:
+    """regenerate.py and the spec diff's SDK check read the same file; a wheel can only carry it in the package."""
+    resource = importlib.resources.files("oneroster_kit") / "generator-config.yaml"
+    assert codegen.config() == resource
+    assert resource.is_file()
+    assert Path(str(resource)).parent == Path(oneroster_kit.__file__).parent
+    tracked = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "*generator-config*"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert tracked == ["src/oneroster_kit/generator-config.yaml"]
+
+
+def test_a_copy_of_the_package_outside_the_checkout_finds_its_generator_config(tmp_path: Path) -> None:
+    """The installed layout: the package alone in a site folder, run from an empty directory."""
+    site, empty = tmp_path / "site", tmp_path / "empty"
+    shutil.copytree(
+        Path(oneroster_kit.__file__).parent, site / "oneroster_kit", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    empty.mkdir()
+    probe = (
+        "import oneroster_kit; from oneroster_kit import codegen; codegen.check_tool_versions(); "
+        "print(oneroster_kit.__file__); print(codegen.config())"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "ONEROSTER_"))}
+    env["PYTHONPATH"] = str(site)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=empty, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    package, config = map(Path, done.stdout.split())
+    assert package.parent == site / "oneroster_kit"
+    assert config == site / "oneroster_kit" / "generator-config.yaml"
+
+
+@pytest.mark.slow
+def test_the_built_wheel_carries_the_generator_config(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)], check=True
+    )
+    (wheel,) = tmp_path.glob("oneroster_contract_kit-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = archive.read("oneroster_kit/generator-config.yaml")
+    assert shipped == codegen.config().read_bytes()

@@ -48,6 +48,21 @@ def test_changing_one_enum_value_without_regenerating_is_drift(tmp_path: Path) -
     assert "differs: oneroster_client/_spec.py" in result.stderr  # the recorded spec hash changed too
 
 
+def test_generation_reads_the_packaged_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`codegen.config()` (the package resource the spec diff also reads) is what the generator is given."""
+    from oneroster_kit import codegen
+
+    changed = tmp_path / "generator-config.yaml"
+    text = codegen.config().read_text(encoding="utf-8")
+    assert 'package_version_override: "1.2.0"' in text
+    changed.write_text(text.replace('"1.2.0"', '"9.9.9"', 1), encoding="utf-8")
+    monkeypatch.setattr(codegen, "config", lambda: changed)
+
+    codegen.generate(SPEC, tmp_path / "out")
+
+    assert 'version = "9.9.9"' in (tmp_path / "out" / "pyproject.toml").read_text(encoding="utf-8")
+
+
 def test_generated_package_records_the_hash_of_its_spec() -> None:
     from oneroster_client._spec import SPEC_SHA256
 

@@ -25,18 +25,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-_STRATEGY_MODULES = ("oneroster_kit.strategies", "contract_tests.strategies")
-
-
-def _strategies() -> ModuleType:
-    """The project's strategies module, wherever this checkout keeps it."""
-    for name in _STRATEGY_MODULES:
-        try:
-            return importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-    raise SystemExit(f"none of {', '.join(_STRATEGY_MODULES)} can be imported")
-
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
@@ -117,9 +105,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if Path(oneroster_client.__file__).resolve().parent.parent != args.base_sdk.resolve():
         raise SystemExit(f"oneroster_client was imported from {oneroster_client.__file__}, not the BASE SDK")
+    from oneroster_kit import strategies  # the installed kit's, so a wheel needs no checkout
     from oneroster_kit.contract import operations
 
-    strategies = _strategies()
     modules = _endpoint_modules(oneroster_client)
     budget = settings(
         max_examples=args.examples,

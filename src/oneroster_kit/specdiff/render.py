@@ -1,4 +1,8 @@
-"""The report in each output format: text, markdown, json, junit, github (annotations), changelog."""
+"""The report in each output format: text, markdown, json, junit, github (annotations), changelog.
+
+The formats people read (text, markdown) list changes worst first; the machine formats (json,
+junit, github annotations) keep the order the changes were found in (file order, SDK check last).
+"""
 
 from __future__ import annotations
 
@@ -35,6 +39,11 @@ def _where(report: Report, change: Change) -> str:
     return ", ".join(parts) or "generated SDK"
 
 
+def _by_severity(report: Report) -> list[Change]:
+    """Changes worst first, in file order within a severity: a reader meets the breaks before the rest."""
+    return sorted(report.changes, key=lambda change: -change.severity)
+
+
 def _summary_line(report: Report) -> str:
     counts = report.counts()
     total = len(report.changes)
@@ -66,7 +75,7 @@ def text(report: Report) -> str:
     lines = [f"oneroster-spec-diff {report.base} -> {report.revision}"]
     if not report.changes:
         lines.append("no changes")
-    for change in report.changes:
+    for change in _by_severity(report):
         mark = " (ignored: " + report.ignored[change.fingerprint] + ")" if change.fingerprint in report.ignored else ""
         lines.append("")
         lines.append(f"{_LABEL[change.severity]:<10} {change.title}  [{change.rule} {change.fingerprint}]{mark}")
@@ -94,12 +103,13 @@ def markdown(report: Report) -> str:
     else:
         lines.append("| severity | change | wire clients | server implementers | SDK consumers | fingerprint |")
         lines.append("|---|---|---|---|---|---|")
-        for change in report.changes:
+        ordered = _by_severity(report)
+        for change in ordered:
             cells = [icon[change.verdicts[a].level] for a in Audience]
             fp = f"`{change.fingerprint}`" + (" (ignored)" if change.fingerprint in report.ignored else "")
             lines.append(f"| {_LABEL[change.severity]} | {_md_cell(change.title)} | {' | '.join(cells)} | {fp} |")
         lines += ["", "<details><summary>Reasons and locations</summary>", ""]
-        for change in report.changes:
+        for change in ordered:
             lines.append(f"- **{_md_cell(change.title)}** (`{change.rule}`, at {_md_cell(_where(report, change))})")
             for audience, verdict in change.verdicts.items():
                 lines.append(f"  - {audience.value}: {verdict.level.value}: {_md_cell(verdict.reason)}")

@@ -141,7 +141,7 @@ def assess(
             targets = _targets(rev, changes)
             rev_file = Path(tmp) / "revision-openapi.yaml"
             rev_file.write_text(rev.text, encoding="utf-8")
-            proof = sdk_proof.start(rev_file, base_sdk, targets, examples, seed) if targets else None
+            proof = sdk_proof.start(rev_file, base_sdk, targets, examples, seed, Path(tmp)) if targets else None
             try:
                 rev_sdk = rev_job.result()
                 impact.api = compare(base_sdk, rev_sdk)

@@ -3,6 +3,10 @@
 Runs `_proof_worker` in a child process (the BASE SDK must be the `oneroster_client` it imports,
 and the strategies must read the REVISION spec, both fixed per process), for the operations and
 statuses whose answers changed. Each failure comes back with its (small) example.
+
+The child needs nothing of a checkout: the kit (and its strategies) is imported from wherever this
+interpreter has it, the BASE SDK is put first on its path, and it runs in the caller's work folder
+(hypothesis keeps its `.hypothesis/` there, never in the user's directory).
 """
 
 from __future__ import annotations
@@ -16,8 +20,6 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["ProofRun", "start"]
-
-_ROOT = Path(__file__).resolve().parents[3]  # the checkout: contract_tests/ lives here
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,12 @@ class ProofRun:
         return failures, notes
 
 
-def start(rev_spec: Path, base_sdk: Path, targets: list[tuple[str, int]], examples: int, seed: int) -> ProofRun:
+def start(
+    rev_spec: Path, base_sdk: Path, targets: list[tuple[str, int]], examples: int, seed: int, workdir: Path
+) -> ProofRun:
+    """Start the search; `workdir` is the child's cwd (a temporary folder the caller removes)."""
     env = dict(os.environ, ONEROSTER_SPEC=str(rev_spec))
-    env["PYTHONPATH"] = os.pathsep.join([str(base_sdk), str(_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["PYTHONPATH"] = os.pathsep.join([str(base_sdk), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env.pop("HYPOTHESIS_PROFILE", None)
     cmd = [
         sys.executable,
@@ -68,5 +73,5 @@ def start(rev_spec: Path, base_sdk: Path, targets: list[tuple[str, int]], exampl
         str(seed),
         *(f"--target={op}:{status}" for op, status in targets),
     ]
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=_ROOT)
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=workdir)
     return ProofRun(process, targets)
