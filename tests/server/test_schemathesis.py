@@ -2,8 +2,9 @@
 
 Runs the schemathesis CLI exactly as a user would, with an explicit config file
 (`st-server.toml` here: pinned path ids, 1 worker, the bearer token), `--checks all` and
-`--generation-deterministic` so that a run is repeatable. The only hook (`st_hooks.py`) aligns a
-body `result.sourcedId` with the path, a rule the spec states in prose (see that module).
+`--generation-deterministic` so that a run is repeatable. The only hook is the shipped
+`oneroster_kit.schemathesis_hooks`: it aligns a body `result.sourcedId` with the path, a rule the spec
+states in prose (see that module).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from oneroster_kit.spec import spec_path
 from .conftest import fetch_token
 
 HERE = Path(__file__).resolve().parent
-REPOSITORY = HERE.parents[1]
 
 
 @pytest.mark.slow
@@ -33,8 +33,7 @@ def test_schemathesis_finds_no_failure(tmp_path: Path) -> None:
             "ST_BASE_URL": srv.base_url,
             "ST_TOKEN": fetch_token(srv),
             "ST_CLASS_ID": srv.class_ids[0],
-            "SCHEMATHESIS_HOOKS": "tests.server.st_hooks",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])),
+            "SCHEMATHESIS_HOOKS": "oneroster_kit.schemathesis_hooks",
         }
         command = [
             str(Path(sys.executable).parent / "st"),
