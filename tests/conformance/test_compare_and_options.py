@@ -92,3 +92,19 @@ def test_tokens_are_redacted() -> None:
     assert "abc.def" not in command and "Bearer [REDACTED]" in command
     assert "abc" not in redact("curl -H 'Authorization: Bearer abc.def.ghi' http://h")
     assert "[Filtered]" not in redact("-H 'Authorization: [Filtered]'")
+
+
+@pytest.mark.parametrize(
+    ("header", "shown"),
+    [
+        ("Bearer abc.def.ghi", "Bearer [REDACTED]"),
+        ("Basic b25lcm9zdGVyOnNlY3JldA==", "Basic [REDACTED]"),  # a check that sends Basic on purpose
+        ("Token abc123", "Token [REDACTED]"),
+        ("abc.def.ghi", "[REDACTED]"),  # no scheme: claiming one would change what the reproduction sends
+        ("Bearer", "Bearer"),  # a scheme with no credentials hides nothing
+    ],
+)
+def test_redaction_keeps_the_scheme_a_reproduction_sends(header: str, shown: str) -> None:
+    command = redact(f"curl -H 'Authorization: {header}' http://h")
+    assert command == f"curl -H 'Authorization: {shown}' http://h"
+    assert curl_command("PUT", "http://h/x", {"Authorization": header}, b"{}").count(f"Authorization: {shown}'") == 1

@@ -60,6 +60,8 @@ class Options:
     verbose: bool = False  # pytest's tracebacks on the console
     fuzz_result_ids: bool = False  # remote target: result ids may carry fuzzed characters
     allow_new_class_fields: bool = False  # remote target: class fields absent before may be added
+    probe_unknown_classes: bool = False  # remote target: PUTs to class ids other than the named ones
+    plan: bool = False  # print what the run may write and exit, sending nothing
 
     @property
     def fuzz_examples(self) -> int:
@@ -141,6 +143,20 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="on a remote target, also send class fields the class does not have (a PUT cannot remove them, so "
         "the run leaves them behind); by default classes are left exactly as found",
+    )
+    run.add_argument(
+        "--probe-unknown-classes",
+        action="store_true",
+        help="on a remote target, also PUT to class ids other than the named ones (look-alikes of them: other "
+        "letter case, a trailing space, a percent escape, NFD; and unknown ids under the run's prefix) to check "
+        "they answer 404; a server that creates classes on PUT keeps them, one whose ids ignore case changes the "
+        "named class; by default only the named classes are ever PUT to",
+    )
+    run.add_argument(
+        "--plan",
+        action="store_true",
+        help="print every kind of resource the run may write and every class it may PUT to, then exit 0 "
+        "without sending anything",
     )
     run.add_argument("--pytest-arg", action="append", default=None, metavar="ARG", help=argparse.SUPPRESS)
     return parser
@@ -248,4 +264,6 @@ def parse_options(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
         verbose=args.verbose,
         fuzz_result_ids=args.fuzz_result_ids,
         allow_new_class_fields=args.allow_new_class_fields,
+        probe_unknown_classes=args.probe_unknown_classes,
+        plan=args.plan,
     )

@@ -18,12 +18,24 @@ from oneroster_kit.known_departures import embed, find
 
 __all__ = ["CheckFailed", "FailureRecord", "SkipRecord", "records_from_exception", "redact"]
 
-_BEARER = re.compile(r"(?i)(authorization:\s*)(bearer\s+)?[^'\"\s]+(\s*\[filtered\])?")
+_AUTHORIZATION = re.compile(r"(?i)(authorization:\s*)(?:([A-Za-z][A-Za-z0-9._~+-]*)\s+)?([^'\"\s]+)(\s*\[filtered\])?")
+_SCHEMES = frozenset({"bearer", "basic", "token", "digest"})
+
+
+def _hidden(match: re.Match[str]) -> str:
+    header, scheme, secret = match.group(1), match.group(2), match.group(3)
+    if scheme is None and secret.lower() in _SCHEMES:
+        return header + secret  # a scheme with no credentials (a malformed-header check): nothing to hide
+    return header + (f"{scheme} " if scheme else "") + "[REDACTED]"
 
 
 def redact(text: str) -> str:
-    """Hide every Authorization value in a command line or message."""
-    return _BEARER.sub(lambda m: m.group(1) + "Bearer [REDACTED]", text)
+    """Hide the secret of every Authorization value in a command line or message, keeping its scheme.
+
+    A reproduction of a check that sent `Basic ...` or `Token abc` on purpose must still send that
+    scheme: pasting a real bearer token into it would turn the failure into a success.
+    """
+    return _AUTHORIZATION.sub(_hidden, text)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from oneroster_kit.conformance.auth import StaticToken
 from oneroster_kit.conformance.options import Options, UsageError
 from oneroster_kit.conformance.report import check_report_dir, result_document, terminal_summary, write_reports
 from oneroster_kit.conformance.session import ConformancePlugin, activate
-from oneroster_kit.conformance.setup import prepared_target, restore_classes, suite_path
+from oneroster_kit.conformance.setup import plan_lines, prepared_target, restore_classes, suite_path
 from oneroster_kit.conformance.target import Target
 
 __all__ = ["run"]
@@ -20,6 +20,9 @@ __all__ = ["run"]
 
 def run(options: Options) -> int:
     """0 conforms, 1 a check failed; raises UsageError for set-up problems (exit 2)."""
+    if options.plan:
+        print("\n".join(plan_lines(options)), flush=True)
+        return 0
     suite = suite_path()
     if options.report_dir is not None:
         check_report_dir(options.report_dir)

@@ -165,21 +165,37 @@ def restore_classes(target: Target) -> None:
             )
 
 
+def remote_target(options: Options) -> Target:
+    """The --base-url target as options describe it (nothing sent yet)."""
+    assert options.base_url is not None
+    return Target(
+        base_url=options.base_url,
+        tokens=_token_source(options),
+        class_ids=options.class_ids,
+        result_prefix=options.result_prefix,
+        remote=True,
+        token_url=options.token_url,
+        fuzz_result_ids=options.fuzz_result_ids,
+        allow_new_class_fields=options.allow_new_class_fields,
+        probe_unknown_classes=options.probe_unknown_classes,
+    )
+
+
+def plan_lines(options: Options) -> list[str]:
+    """`--plan`: what the run may write, from the same rules `Target.permit` enforces; nothing is sent."""
+    if options.base_url is None:
+        return [
+            "the embedded reference server: a fresh database on a free loopback port, any id "
+            "(none outlives the run); nothing else is written"
+        ]
+    return [f"oneroster-conformance plan for {options.base_url} (nothing was sent):", *remote_target(options).plan()]
+
+
 @contextlib.contextmanager
 def prepared_target(options: Options) -> Iterator[Target]:
     """The target of this run, checked; with no --base-url a fresh reference server, stopped after."""
     if options.base_url is not None:
-        target = Target(
-            base_url=options.base_url,
-            tokens=_token_source(options),
-            class_ids=options.class_ids,
-            result_prefix=options.result_prefix,
-            remote=True,
-            token_url=options.token_url,
-            fuzz_result_ids=options.fuzz_result_ids,
-            allow_new_class_fields=options.allow_new_class_fields,
-        )
-        yield from _checked(target)
+        yield from _checked(remote_target(options))
         return
     from oneroster_kit.server.process import ReferenceServer
 

@@ -2,13 +2,17 @@
 
 All requests of the semantic checks go through `Target.put`, which records every exchange (for
 curl reproductions with the token redacted) and every write (for the summary's list of what the
-run changed on the target).
+run changed on the target). `Target.permit` is the one place that decides which ids a run may
+write: every PUT (the suite's and schemathesis's) passes it first, so the README's promise for
+remote runs (results only under the run's prefix, in `A-Z a-z 0-9 . _ -`; classes only the
+named ones) holds by construction, and `Target.plan` states the same rules before a run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shlex
 import threading
 from collections.abc import Mapping
@@ -19,21 +23,25 @@ from urllib.parse import quote
 import httpx
 
 from oneroster_kit.conformance.auth import TokenSource
+from oneroster_kit.conformance.records import redact
 from oneroster_kit.contract import operation
 
-__all__ = ["REDACTED", "Exchange", "Target", "curl_command"]
+__all__ = ["REDACTED", "SAFE_ID", "Exchange", "Target", "UnsafeWriteError", "curl_command"]
 
 REDACTED = "Bearer [REDACTED]"
+SAFE_ID = re.compile(r"[A-Za-z0-9._-]+")  # what a remote run writes after its prefix (README)
+
+
+class UnsafeWriteError(RuntimeError):
+    """The suite was about to PUT to an id a remote run must not write: a bug of the suite, never the server's."""
 
 
 def curl_command(method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> str:
-    """A copy-paste curl reproduction; the Authorization value is redacted."""
+    """A copy-paste curl reproduction; the Authorization secret is redacted, its scheme kept."""
     parts = ["curl", "-X", method]
     for name, value in headers.items():
-        shown = REDACTED if name.lower() == "authorization" and value.lower().startswith("bearer ") else value
-        if name.lower() == "authorization" and not value.lower().startswith("bearer "):
-            shown = "[REDACTED]"
-        parts += ["-H", f"{name}: {shown}"]
+        line = f"{name}: {value}"
+        parts += ["-H", redact(line) if name.lower() == "authorization" else line]
     if body is not None:
         parts += ["--data-binary", body.decode("utf-8", errors="replace")]
     parts.append(url)
@@ -82,6 +90,7 @@ class Target:
     token_url: str | None = None
     fuzz_result_ids: bool = False  # remote: result ids may carry fuzzed characters (--fuzz-result-ids)
     allow_new_class_fields: bool = False  # remote: class fields absent before may be sent (--allow-new-class-fields)
+    probe_unknown_classes: bool = False  # remote: class ids other than the named ones (--probe-unknown-classes)
     written_results: set[str] = field(default_factory=set)
     updated_classes: set[str] = field(default_factory=set)
     class_snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -111,6 +120,66 @@ class Target:
         template = operation(operation_id).path
         return self.base_url + template.replace("{sourcedId}", quote(sourced_id, safe=""))
 
+    def may_write_result(self, sourced_id: str) -> bool:
+        """True when this run may PUT a result at `sourced_id` (see `permit`)."""
+        if not self.remote:
+            return True
+        if operation("putResult").path_violations({"sourcedId": sourced_id}):
+            return True  # an id the spec forbids: a conforming server refuses it, nothing is written
+        rest = sourced_id.removeprefix(self.result_prefix)
+        if not sourced_id.startswith(self.result_prefix) or not rest:
+            return False
+        return self.fuzz_result_ids or SAFE_ID.fullmatch(rest) is not None
+
+    def may_put_class(self, class_id: str) -> bool:
+        """True when this run may PUT to class `class_id` (see `permit`)."""
+        if not self.remote or class_id in self.class_ids:
+            return True
+        if operation("updateClass").path_violations({"sourcedId": class_id}):
+            return True
+        return self.probe_unknown_classes
+
+    def permit(self, operation_id: str, sourced_id: str, method: str = "PUT") -> None:
+        """Refuse, before anything is sent, a request to an id this run may not write (UnsafeWriteError).
+
+        Methods the spec does not document (probes for 405) go only to ids under the prefix, on
+        either path: such an id names no real class.
+        """
+        if operation_id == "putResult" or method.upper() != "PUT":
+            allowed = self.may_write_result(sourced_id)
+        else:
+            allowed = self.may_put_class(sourced_id)
+        if not allowed:
+            rule = (
+                f"results only under {self.result_prefix!r} in A-Z a-z 0-9 . _ - (--fuzz-result-ids lifts this)"
+                if operation_id == "putResult"
+                else f"classes only {list(self.class_ids)} (--probe-unknown-classes lifts this)"
+            )
+            raise UnsafeWriteError(f"{operation_id}: refused to PUT to {sourced_id!a} on a remote target: {rule}")
+
+    def plan(self) -> list[str]:
+        """What this run may write, as the rules `permit` applies (printed by --plan before anything is sent)."""
+        if not self.remote:
+            return [
+                f"the embedded reference server at {self.base_url}: a fresh database, any id (nothing outlives the run)"
+            ]
+        alphabet = "any characters, fuzzed" if self.fuzz_result_ids else "A-Z a-z 0-9 . _ -"
+        lines = [
+            f"results: PUTs only to ids {self.result_prefix}<suffix>, the suffix in {alphabet} "
+            "(no DELETE exists: they stay on the server)",
+            f"classes: PUTs only to {', '.join(self.class_ids)}; each is restored to its values from before the run"
+            + ("" if self.allow_new_class_fields else ", and no field it lacks is sent"),
+        ]
+        if self.probe_unknown_classes:
+            lines.append(
+                "classes (--probe-unknown-classes): also look-alikes of those ids and unknown ids under the prefix; "
+                "a server that creates classes on PUT keeps them"
+            )
+        lines.append(
+            "refusal probes: PUTs to ids the spec forbids (`.`, `..`, empty), which a conforming server refuses"
+        )
+        return lines
+
     def auth_header(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens.token()}"}
 
@@ -126,6 +195,7 @@ class Target:
     ) -> Exchange:
         """PUT a JSON body; `headers` replace the default Authorization when given. `record=False`: the
         caller has folded the request into the fingerprint already (concurrent requests, in a fixed order)."""
+        self.permit(operation_id, sourced_id)
         sent_headers = {"Content-Type": "application/json"}
         if authenticate:
             sent_headers.update(self.auth_header())
