@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import os
 import re
 import subprocess
 import sys
@@ -108,12 +110,30 @@ def test_error_messages_show_json_values_as_json(client: httpx.Client, raw: byte
     assert "Decimal(" not in described + details and "None" not in described + details
 
 
-def test_help_describes_every_fault() -> None:
+def _help() -> str:
     completed = subprocess.run(
-        [sys.executable, "-m", "oneroster_kit.server", "--help"], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-m", "oneroster_kit.server", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "COLUMNS": "100"},
     )
-    lines = completed.stdout.splitlines()
+    return completed.stdout
+
+
+def test_help_describes_every_fault_in_full() -> None:
+    # the whole first paragraph of each fault's docstring, not only its first line (issue 18)
+    epilog = _help().split("faults (--fault NAME)", 1)[1]
+    entries = re.split(r"\n  (?=\w)", "\n" + epilog.split("\n", 1)[1])
+    described = {entry.split()[0]: " ".join(entry.split()[1:]) for entry in entries if entry.strip()}
+    assert set(described) == set(FAULTS)
     for name, fault in FAULTS.items():
-        doc = (fault.__doc__ or "").strip().splitlines()
-        assert doc, f"fault {name} has no description"
-        assert any(line.split() and line.split()[0] == name and doc[0] in line for line in lines), name
+        summary = " ".join(inspect.cleandoc(fault.__doc__ or "").split("\n\n", 1)[0].split())
+        assert summary, f"fault {name} has no description"
+        assert described[name] == summary, name
+    assert "interleave and leave a document that is none of the writes" in described["non_atomic_write"]
+
+
+def test_help_shows_the_database_default() -> None:
+    assert "(default oneroster-reference.db in the current directory)" in " ".join(_help().split())

@@ -14,12 +14,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import inspect
 import json
 import os
 import resource
+import shutil
 import signal
 import socket
 import sys
+import textwrap
 from pathlib import Path
 from types import FrameType
 
@@ -38,15 +41,31 @@ __all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "main"]
 
 DEFAULT_CLIENT_ID = "oneroster-local"
 DEFAULT_CLIENT_SECRET = "oneroster-local-secret"  # for local use only; set your own anywhere else
+DEFAULT_DB = "oneroster-reference.db"
+
+
+def fault_summary(name: str) -> str:
+    """What fault `name` breaks: the first paragraph of its docstring, on one line."""
+    doc = inspect.cleandoc(FAULTS[name].__doc__ or "")
+    return " ".join(doc.split("\n\n", 1)[0].split()) or "(undescribed)"
 
 
 def _faults_help() -> str:
-    """One line per fault: its name and what it breaks (the first line of its docstring)."""
+    """Every fault with its whole summary, wrapped to the terminal (argparse would cut nothing, but
+    the summaries are longer than a line)."""
     lines = ["faults (--fault NAME): each breaks one rule of openapi.yaml"]
     width = max((len(name) for name in FAULTS), default=0)
+    columns = max(60, shutil.get_terminal_size().columns - 2)
     for name in sorted(FAULTS):
-        what = (FAULTS[name].__doc__ or "").strip().splitlines()
-        lines.append(f"  {name.ljust(width)}  {what[0] if what else '(undescribed)'}")
+        lines.append(
+            textwrap.fill(
+                fault_summary(name),
+                width=max(columns, width + 40),
+                initial_indent=f"  {name.ljust(width)}  ",
+                subsequent_indent=" " * (width + 4),
+                break_on_hyphens=False,
+            )
+        )
     return "\n".join(lines)
 
 
@@ -59,7 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (0 = a free port; default 8000)")
-    parser.add_argument("--db", default="oneroster-reference.db", help="SQLite file (created when missing)")
+    parser.add_argument(
+        "--db",
+        default=DEFAULT_DB,
+        help=f"SQLite file, created when missing (default {DEFAULT_DB} in the current directory)",
+    )
     parser.add_argument("--seed", type=Path, help=f"seed file for a new database (default: {DEFAULT_SEED.name})")
     parser.add_argument(
         "--client-id",
