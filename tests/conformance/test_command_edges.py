@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import http.server
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -178,13 +180,13 @@ def test_one_root_cause_reads_as_grouped_findings_without_tracebacks(tmp_path: P
         and "Error" not in run.stdout.split("oneroster-conformance:")[0]
     )
     failures = run.result["failures"]
-    fail_lines = [line for line in run.stdout.splitlines() if line.startswith("  FAIL [")]
-    malformed = [line for line in fail_lines if line.startswith("  FAIL [auth_malformed_token]")]
-    assert len(malformed) == 1 and " x10 on putResult, updateClass" in malformed[0], fail_lines
-    assert len(fail_lines) < len(failures)  # grouped: fewer lines than failures
+    group_lines = [line for line in run.stdout.splitlines() if line.startswith("  - [")]
+    malformed = [line for line in group_lines if line.startswith("  - [auth_malformed_token]")]
+    assert len(malformed) == 1 and " x10 on putResult, updateClass" in malformed[0], group_lines
+    assert len(group_lines) < len(failures)  # grouped: fewer lines than failures
     summary = run.summary
-    assert f"{len(failures)} failures in {len(fail_lines)} groups" in summary
-    assert summary.count("Reproduce (token redacted)") == len(fail_lines)  # one representative per group
+    assert f"{len(failures)} failures in {len(group_lines)} groups" in summary
+    assert summary.count("Reproduce (token redacted)") == len(group_lines)  # one representative per group
     assert len(summary.splitlines()) < 600
 
 
@@ -215,3 +217,67 @@ def test_minimal_input_and_complete_reproductions(tmp_path: Path) -> None:
     assert "the smallest valid body that still fails" in schema_run.summary
     merge = [f for f in merge_run.result["failures"] if f["check"] == "class_merge"]
     assert merge and all(f["curl"].startswith("curl ") and "  # request 2 of 2" in f["curl"] for f in merge), merge
+
+
+# -- one count (issue 18) ----------------------------------------------------------------------------
+
+
+def test_the_console_and_the_reports_count_the_same_checks(tmp_path: Path) -> None:
+    """pytest's dots and "N failed" counted tests, the FAIL lines groups, the header test cases: three
+    numbers for one run. Now the unit is the check: one line each, and the verdict counts those lines."""
+    with ReferenceServer(faults=["non_imsx_error"]) as server:
+        args = [*target_args(server), "--seed", "3", "--max-examples", "5"]
+        for check in ("schemathesis", "auth_missing_token", "auth_malformed_token", "result_echo", "enum_closed"):
+            args += ["--check", check]
+        run = run_cli(args, tmp_path / "r", env=_clean_env())
+    assert run.code == 1, run.explain()
+    lines = run.stdout.splitlines()
+    status_lines = [line.split() for line in lines if re.match(r"^  (FAIL|ERROR|pass|skip) +\w+", line)]
+    by_status = {label: {words[1] for words in status_lines if words[0] == label} for label in ("FAIL", "pass")}
+    counts = run.result["check_counts"]
+    assert len(by_status["FAIL"]) == counts["failed"] >= 3, run.stdout
+    assert len(by_status["pass"]) == counts["passed"] >= 2, run.stdout
+    assert len(status_lines) == sum(counts.values()) == len(run.result["checks"])
+    assert by_status["FAIL"] == {name for name, c in run.result["checks"].items() if c["status"] == "failed"}
+    assert by_status["FAIL"] == run.failed_checks
+    total = sum(counts.values())
+    verdict = next(line for line in lines if line.startswith("oneroster-conformance: does not conform"))
+    assert f"{counts['failed']} of {total} checks failed, {counts['passed']} passed" in verdict
+    assert f"- {counts['failed']} of {total} checks failed" in run.summary
+    # pytest's own per-test progress and counts are gone (they counted tests, not checks)
+    assert not re.search(r"^[.FsE]+$", run.stdout, re.MULTILINE), run.stdout
+    assert not re.search(r"\d+ (passed|failed)", run.stdout.replace(verdict, "")), run.stdout
+
+
+def test_a_run_leaves_nothing_in_the_current_directory(tmp_path: Path) -> None:
+    """hypothesis keeps files under its home, `.hypothesis/` in the cwd unless told otherwise."""
+    work, cache = tmp_path / "work", tmp_path / "cache"
+    work.mkdir()
+    env = {**_clean_env(), "XDG_CACHE_HOME": str(cache)}
+    command = [sys.executable, "-m", "oneroster_kit.conformance", "--seed", "1", "--check", "result_echo"]
+    completed = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=240)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert list(work.iterdir()) == []
+    assert (cache / "oneroster-conformance" / "hypothesis").is_dir()
+    named = tmp_path / "named"
+    completed = subprocess.run(
+        [*command, "--cache-dir", str(named)], cwd=work, env=env, capture_output=True, text=True, timeout=240
+    )
+    assert completed.returncode == 0 and list(work.iterdir()) == [], completed.stdout + completed.stderr
+    assert (named / "hypothesis").is_dir()
+
+
+def test_an_unwritable_cache_dir_is_refused_before_the_run(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    run = run_cli(["--cache-dir", str(blocker / "cache")], tmp_path / "r", env=_clean_env())
+    _assert_usage_error(run.code, run.stderr, "--cache-dir", str(blocker / "cache"))
+
+
+def test_help_names_the_traffic_subcommand() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "oneroster_kit.conformance", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 0
+    assert "oneroster-conformance traffic FILE..." in completed.stdout
+    assert "oneroster-conformance traffic --help" in completed.stdout

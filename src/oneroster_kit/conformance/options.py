@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NoReturn
 
-__all__ = ["PROFILES", "Options", "Profile", "UsageError", "parse_options"]
+__all__ = ["PROFILES", "Options", "Profile", "UsageError", "default_cache_dir", "parse_options"]
 
 
 class UsageError(Exception):
@@ -62,6 +62,7 @@ class Options:
     allow_new_class_fields: bool = False  # remote target: class fields absent before may be added
     probe_unknown_classes: bool = False  # remote target: PUTs to class ids other than the named ones
     plan: bool = False  # print what the run may write and exit, sending nothing
+    cache_dir: Path = field(default_factory=lambda: default_cache_dir())  # hypothesis's files, never the cwd
 
     @property
     def fuzz_examples(self) -> int:
@@ -85,6 +86,23 @@ class Options:
         return f"conformance-{self.run_id}-"
 
 
+def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where a run keeps hypothesis's files when no --cache-dir is given: the user's cache directory
+    (XDG_CACHE_HOME, else ~/.cache), so a run never leaves a `.hypothesis/` folder in the cwd."""
+    environ = os.environ if env is None else env
+    root = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "oneroster-conformance"
+
+
+_EPILOG = """\
+subcommands:
+  oneroster-conformance traffic FILE...
+                        check recorded traffic (HAR or NDJSON) against the same
+                        rules, blaming the client or the server; see
+                        `oneroster-conformance traffic --help`
+"""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad command line as one UsageError line instead of usage + exit."""
 
@@ -95,10 +113,13 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="oneroster-conformance",
+        usage="%(prog)s [options]\n       %(prog)s traffic FILE... [traffic options]",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
-            "Check a OneRoster server against openapi.yaml. With no --base-url, the embedded reference "
-            "server is started on a free loopback port and checked. Exit codes: 0 conforms, 1 a check "
-            "failed, 2 usage or set-up error."
+            "Check a OneRoster server against openapi.yaml. With no --base-url, the embedded\n"
+            "reference server is started on a free loopback port and checked.\n"
+            "Exit codes: 0 conforms, 1 a check failed, 2 usage or set-up error."
         ),
     )
     target = parser.add_argument_group("target (environment variables in brackets)")
@@ -119,6 +140,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--max-examples", type=int, metavar="N", help="examples per operation and check")
     run.add_argument("--seed", type=int, metavar="N", help="repeat a run exactly [ONEROSTER_SEED]")
     run.add_argument("--report-dir", type=Path, metavar="DIR", help="write junit.xml, result.json and summary.md")
+    run.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="where hypothesis keeps its files (default: $XDG_CACHE_HOME/oneroster-conformance or "
+        "~/.cache/oneroster-conformance; never the current directory) [ONEROSTER_CACHE_DIR]",
+    )
     run.add_argument(
         "--check",
         action="append",
@@ -266,4 +294,5 @@ def parse_options(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
         allow_new_class_fields=args.allow_new_class_fields,
         probe_unknown_classes=args.probe_unknown_classes,
         plan=args.plan,
+        cache_dir=args.cache_dir or Path(environ.get("ONEROSTER_CACHE_DIR") or default_cache_dir(environ)),
     )

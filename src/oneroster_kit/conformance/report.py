@@ -20,7 +20,7 @@ from oneroster_kit.conformance.session import Outcome
 from oneroster_kit.conformance.target import Target
 from oneroster_kit.spec import spec_sha256
 
-__all__ = ["check_report_dir", "result_document", "terminal_summary", "write_reports"]
+__all__ = ["check_report_dir", "check_writable_dir", "result_document", "terminal_summary", "write_reports"]
 
 _LISTED = 50  # ids listed in the Markdown summary (all of them are in result.json)
 
@@ -45,6 +45,13 @@ def result_document(options: Options, target: Target, outcome: Outcome, exit_cod
             "requests_by_semantic_checks": target.requests_sent,
             "request_fingerprint": target.request_fingerprint,
         },
+        # The run's one count: checks, each with its status (the console's lines and verdict use the same).
+        "checks": {
+            name: {"status": status.status, **({"reason": status.reason} if status.reason else {})}
+            for name, status in outcome.checks.items()
+        },
+        "check_counts": outcome.check_counts(),
+        # pytest's own tests (junit.xml lists them): a check may span several tests, a test several checks
         "tests": {"passed": len(outcome.passed), "failed": len(outcome.failed), "skipped": len(outcome.skips)},
         "failures": [record.as_dict() for record in outcome.failures],
         "skipped": [{"test": skip.test, "reason": skip.reason} for skip in outcome.skips],
@@ -86,8 +93,7 @@ def markdown(document: dict[str, Any]) -> str:
         f"- profile `{run['profile']}`, {run['max_examples']} examples per operation, seed `{run['seed']}` "
         f"(repeat this run with `--seed {run['seed']}`), run id `{run['run_id']}`",
         f"- duration {run['duration_s']} s; test cases: " + ", ".join(f"{k} {v}" for k, v in run["test_cases"].items()),
-        f"- tests: {document['tests']['passed']} passed, {document['tests']['failed']} failed, "
-        f"{document['tests']['skipped']} skipped",
+        f"- {checks_line(document)}",
         "",
     ]
     failures = document["failures"]
@@ -171,21 +177,25 @@ def markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def check_report_dir(report_dir: Path) -> None:
-    """Before the run: the report directory can be created and written, else a UsageError (exit 2).
+def check_writable_dir(directory: Path, option: str) -> None:
+    """Before the run: `directory` can be created and written, else a UsageError (exit 2) naming `option`.
 
     Found only afterwards, a thorough run's results would be lost to an "internal error".
     """
     try:
-        report_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=report_dir):
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
             pass
     except FileExistsError:
-        raise UsageError(f"--report-dir {report_dir} exists and is not a directory; name a directory") from None
+        raise UsageError(f"{option} {directory} exists and is not a directory; name a directory") from None
     except NotADirectoryError:
-        raise UsageError(f"--report-dir {report_dir}: a part of that path is a file, not a directory") from None
+        raise UsageError(f"{option} {directory}: a part of that path is a file, not a directory") from None
     except OSError as exc:
-        raise UsageError(f"--report-dir {report_dir} cannot be written ({exc.strerror or exc}); name another") from None
+        raise UsageError(f"{option} {directory} cannot be written ({exc.strerror or exc}); name another") from None
+
+
+def check_report_dir(report_dir: Path) -> None:
+    check_writable_dir(report_dir, "--report-dir")
 
 
 def write_reports(report_dir: Path, document: dict[str, Any]) -> None:
@@ -195,18 +205,34 @@ def write_reports(report_dir: Path, document: dict[str, Any]) -> None:
     (report_dir / "summary.md").write_text(markdown(document), encoding="utf-8", errors="backslashreplace")
 
 
+def checks_line(document: dict[str, Any]) -> str:
+    """The run's count, in checks: "2 of 24 checks failed, 21 passed, 1 skipped"."""
+    counts = document["check_counts"]
+    total = sum(counts.values())
+    parts = [f"{counts[status]} {status}" for status in ("passed", "skipped") if counts[status]]
+    if counts["error"]:
+        parts.insert(0, f"{counts['error']} could not run")
+    return f"{counts['failed']} of {total} checks failed" + (", " + ", ".join(parts) if parts else "")
+
+
 def terminal_summary(document: dict[str, Any]) -> str:
-    """A few lines for the console after pytest's own output."""
+    """The verdict after the checks' own lines: the same count of checks, then the causes of failure."""
     run = document["run"]
     lines = [
-        f"oneroster-conformance: {document['verdict']} — {document['target']['base_url']} "
+        f"oneroster-conformance: {document['verdict']}: {checks_line(document)} — {document['target']['base_url']} "
         f"(profile {run['profile']}, seed {run['seed']}, {run['duration_s']} s, "
-        f"{sum(run['test_cases'].values())} test cases)"
+        f"{sum(run['test_cases'].values())} test cases sent)"
     ]
     groups = group_failures(document["failures"])
+    if groups:
+        failures = len(document["failures"])
+        lines.append(
+            f"  why ({failures} failure{'s' if failures != 1 else ''} in {len(groups)} groups of one check and cause; "
+            "each in full in the report):"
+        )
     for group in groups:
         count = len(group.failures)
-        lines.append(f"  FAIL [{group.check}] x{count} on {', '.join(group.operations)}: {group.cause[:160]}")
+        lines.append(f"  - [{group.check}] x{count} on {', '.join(group.operations)}: {group.cause[:160]}")
         departures = dict.fromkeys(s for failure in group.failures for s in failure.get("known_departures", []))
         lines += [f"    known client departure: {sentence}" for sentence in departures]
     for fragment, checks in shared_causes(groups):

@@ -7,10 +7,17 @@ import time
 
 import httpx
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from oneroster_kit.conformance.auth import StaticToken
 from oneroster_kit.conformance.options import Options, UsageError
-from oneroster_kit.conformance.report import check_report_dir, result_document, terminal_summary, write_reports
+from oneroster_kit.conformance.report import (
+    check_report_dir,
+    check_writable_dir,
+    result_document,
+    terminal_summary,
+    write_reports,
+)
 from oneroster_kit.conformance.session import ConformancePlugin, activate
 from oneroster_kit.conformance.setup import plan_lines, prepared_target, restore_classes, suite_path
 from oneroster_kit.conformance.target import Target
@@ -26,6 +33,9 @@ def run(options: Options) -> int:
     suite = suite_path()
     if options.report_dir is not None:
         check_report_dir(options.report_dir)
+    check_writable_dir(options.cache_dir, "--cache-dir")
+    # hypothesis keeps files (e.g. its constants cache) under its home, `.hypothesis/` in the cwd by default
+    set_hypothesis_home_dir(options.cache_dir / "hypothesis")
     with prepared_target(options) as target:
         plugin = ConformancePlugin(options, target)
         args = [
@@ -39,9 +49,9 @@ def run(options: Options) -> int:
             # Plugins such as anyio are imported before pytest.main and could not be rewritten (a warning,
             # an error under filterwarnings=error); the suite's messages do not need assertion rewriting.
             "--assert=plain",
-            "-q",
-            # Failures are told by the terminal summary and the reports; pytest's tracebacks only with -v.
-            *(["--tb=short"] if options.verbose else ["--tb=no", "-rN"]),
+            # Failures are told by the terminal summary and the reports, which count checks (pytest's
+            # own per-test dots and counts only with -v, with its tracebacks).
+            *(["-q", "--tb=short"] if options.verbose else ["-qq", "--tb=no", "-rN"]),
             "-o",
             "console_output_style=classic",
         ]

@@ -22,7 +22,9 @@ from oneroster_kit.conformance.records import FailureRecord, SkipRecord, records
 from oneroster_kit.conformance.target import Target
 
 __all__ = [
+    "CHECK_STATUSES",
     "PLUGIN_NAME",
+    "CheckStatus",
     "ConformancePlugin",
     "Outcome",
     "activate",
@@ -45,11 +47,32 @@ class Outcome:
     passed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     cases: dict[str, int] = field(default_factory=dict)  # test cases sent per part ("schemathesis", checks)
+    # The one count the console and the reports show: each check's status, in the order checks finished.
+    checks: dict[str, CheckStatus] = field(default_factory=dict)
     started: float = field(default_factory=time.time)
     finished: float | None = None
 
     def count_case(self, part: str, n: int = 1) -> None:
         self.cases[part] = self.cases.get(part, 0) + n
+
+    def check_counts(self) -> dict[str, int]:
+        """How many checks ended in each status (the numbers of the verdict line)."""
+        counts = dict.fromkeys(CHECK_STATUSES, 0)
+        for status in self.checks.values():
+            counts[status.status] += 1
+        return counts
+
+
+CHECK_STATUSES = ("failed", "error", "passed", "skipped")
+
+
+@dataclass
+class CheckStatus:
+    """How one named check ended: failed (the target broke its rule), error (the check could not run to
+    its end, see suite_error), passed, or skipped (with the reason)."""
+
+    status: str
+    reason: str = ""
 
 
 # the suite module that holds the schemathesis part (tests/conformance checks that it exists)
@@ -63,6 +86,11 @@ class ConformancePlugin:
         self.options = options
         self.target = target
         self.outcome = Outcome()
+        self._pending: dict[str, int] = {}  # check -> its tests not finished yet
+        self._item_checks: dict[str, tuple[str, ...]] = {}  # test nodeid -> the checks it makes
+        self._item_status: dict[str, str] = {}  # test nodeid -> failed / skipped / passed
+        self._item_reason: dict[str, str] = {}  # test nodeid -> why it was skipped
+        self._config: pytest.Config | None = None  # for pytest's terminal writer (never captured)
 
     def pytest_ignore_collect(self, collection_path: Any, config: pytest.Config) -> bool | None:
         """With `--check` naming no schemathesis check, the schemathesis module is not even collected
@@ -89,6 +117,72 @@ class ConformancePlugin:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Which tests make which check, so each check's status is known as soon as its last test ends."""
+        for item in session.items:
+            marker = item.get_closest_marker("conformance_check")
+            names = tuple(name for name in (marker.args if marker is not None else ()) if name != "schemathesis")
+            self._item_checks[item.nodeid] = names
+            for name in names:
+                self._pending[name] = self._pending.get(name, 0) + 1
+        self._write(
+            f"oneroster-conformance: {len(self._pending)} checks against {self.target.base_url} "
+            f"(profile {self.options.profile.name}, seed {self.options.seed}); one line per check as it ends"
+        )
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_report_teststatus(self, report: pytest.TestReport, config: pytest.Config) -> Any:
+        """No per-test dots: the console counts checks (one line each as it ends), not pytest tests."""
+        category, letter, word = yield
+        return (category, letter, word) if self.options.verbose else (category, "", word)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed:
+            self._item_status[report.nodeid] = "failed"
+        elif report.skipped and self._item_status.get(report.nodeid) != "failed":
+            self._item_status[report.nodeid] = "skipped"
+            self._item_reason[report.nodeid] = _skip_reason(report)
+        else:
+            self._item_status.setdefault(report.nodeid, "passed")
+        if report.when != "teardown":
+            return
+        for name in self._item_checks.get(report.nodeid, ()):
+            self._pending[name] -= 1
+            if self._pending[name] == 0:
+                self._finish_check(name)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Checks no collected test names (suite_error, schemathesis_error) still show when they failed."""
+        for name in dict.fromkeys(record.check for record in self.outcome.failures):
+            if name not in self.outcome.checks:
+                self._finish_check(name)
+
+    def _finish_check(self, name: str) -> None:
+        items = [nodeid for nodeid, names in self._item_checks.items() if name in names]
+        statuses = [self._item_status.get(nodeid, "skipped") for nodeid in items]
+        explained = {record.test for record in self.outcome.failures if record.check in self._item_checks[record.test]}
+        if any(record.check == name for record in self.outcome.failures):
+            status = CheckStatus("failed")
+        elif any(s == "failed" and n not in explained for n, s in zip(items, statuses, strict=True)):
+            # a test of this check failed for another reason than a check's rule (suite_error)
+            status = CheckStatus("error", "the check could not finish; see suite_error")
+        elif statuses and all(s == "skipped" for s in statuses):
+            status = CheckStatus("skipped", "; ".join(dict.fromkeys(self._item_reason.get(n, "") for n in items)))
+        else:
+            status = CheckStatus("passed")
+        self.outcome.checks[name] = status
+        label = {"failed": "FAIL", "error": "ERROR", "passed": "pass", "skipped": "skip"}[status.status]
+        line = f"  {label:<5} {name}" + (f" ({status.reason})" if status.reason else "")
+        self._write(line)
+
+    def _write(self, line: str) -> None:
+        reporter = self._config.pluginmanager.get_plugin("terminalreporter") if self._config is not None else None
+        if reporter is not None:
+            reporter.write_line(line)
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self._config = config
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
         report_holder = yield
@@ -102,6 +196,13 @@ class ConformancePlugin:
                 self.outcome.skips.append(SkipRecord(item.nodeid, reason))
             elif report.passed and report.when == "call":
                 self.outcome.passed.append(item.nodeid)
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return "skipped"
 
 
 def activate(plugin: ConformancePlugin | None) -> None:
