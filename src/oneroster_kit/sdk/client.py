@@ -125,22 +125,18 @@ _PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9\-._~/]|%[0-9A-Fa-f]{2})*")
 
 
 def _absolute(base_url: httpx.URL, path: str) -> httpx.URL | str:
-    """The URL httpx's `_merge_url` makes of base URL + generated path, without parsing it twice.
+    """The URL httpx's `_merge_url` makes of base URL + generated path, parsed once instead of twice.
 
-    httpx parses the relative path, then the joined URL again: about 25 us of the ~40 us
-    `build_request` takes, more than any other step of a call. The generated path is percent-
-    encoded ASCII (`quote(..., safe="")`), which the parser keeps as it is, so the URL is the base
-    URL's parsed form with the path appended (httpx 0.28.1's `URL._uri_reference`, pinned).
-    Anything else (a dot segment, a character the parser would quote, a base URL with a query or
-    fragment) is left to httpx. tests/sdk/test_wire.py holds the URLs to `sync_detailed`'s, and
-    tests/sdk/test_url.py to `_merge_url`'s for odd base URLs and ids.
+    httpx parses the relative path, then the joined URL again, the costliest step of building a
+    request. The generated path is percent-encoded ASCII (`quote(..., safe="")`), which the parser
+    keeps as it is, so joining it to the base URL's text and parsing that once (public `httpx.URL`)
+    gives the same URL. Anything else (a dot segment, a character the parser would quote, a base
+    URL with a query or fragment) is left to httpx. tests/sdk/test_wire.py holds the URLs to
+    `sync_detailed`'s, and tests/sdk/test_url.py to `_merge_url`'s for odd base URLs and ids.
     """
     if base_url.query or base_url.fragment or "/." in path or _PLAIN_PATH.fullmatch(path) is None:
         return path
-    reference = base_url._uri_reference
-    url = httpx.URL.__new__(httpx.URL)
-    url._uri_reference = reference._replace(path=reference.path.rstrip("/") + "/" + path.lstrip("/"))
-    return url
+    return httpx.URL(str(base_url).rstrip("/") + "/" + path.lstrip("/"))
 
 
 def _where(exc: httpx.RequestError, api_request: httpx.Request) -> str:
