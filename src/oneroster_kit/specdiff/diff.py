@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from oneroster_kit.contract import resolve
-from oneroster_kit.specdiff.model import Change
+from oneroster_kit.specdiff.model import Change, Direction
 from oneroster_kit.specdiff.rules import Effect, classify
 from oneroster_kit.specdiff.sources import LoadedSpec
 
@@ -68,7 +68,7 @@ def _join(where: str, name: str) -> str:
 @dataclass(frozen=True)
 class _Ctx:
     operation: str
-    direction: str  # "request" or "response"
+    direction: Literal["request", "response"]
     status: str | None = None
 
 
@@ -132,12 +132,12 @@ class _Differ:
         self,
         rule: str,
         operation: str,
-        direction: str,
+        direction: Direction,
         where: str,
         detail: str,
         bptr: str | None,
         rptr: str | None,
-        effect: str = Effect.NONE,
+        effect: Effect = Effect.NONE,
         status: str | None = None,
         closed: bool = False,
     ) -> None:
@@ -160,11 +160,11 @@ class _Differ:
             change.statuses.append(status)
 
     def schema_change(
-        self, ctx: _Ctx, rule: str, where: str, detail: str, bptr: str, rptr: str, effect: str, closed: bool = False
+        self, ctx: _Ctx, rule: str, where: str, detail: str, bptr: str, rptr: str, effect: Effect, closed: bool = False
     ) -> None:
         self.add(rule, ctx.operation, ctx.direction, where, detail, bptr, rptr, effect, ctx.status, closed)
 
-    def docs(self, ctx_op: str, direction: str, where: str, b: Any, r: Any, bptr: str, rptr: str) -> None:
+    def docs(self, ctx_op: str, direction: Direction, where: str, b: Any, r: Any, bptr: str, rptr: str) -> None:
         if not isinstance(b, dict) or not isinstance(r, dict):
             return
         for key in sorted(_DOC_KEYS):
