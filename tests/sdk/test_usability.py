@@ -4,7 +4,8 @@
   preset's identity provider would otherwise receive credentials meant for another server;
 - members openapi.yaml does not define (`{"titel": "x"}`) are refused in strict mode, and
   warned about otherwise (the server ignores them, so the call "works" and changes nothing);
-- the public constructors have real typed signatures (help() and IDEs show every setting);
+- the public constructors have real typed signatures (help() and IDEs show every setting), the
+  same as the fields of `ClientSettings`, which a client keeps as `client.settings`;
 - the curl-shaped envelope `{"result": {...}}` passed to put_result is named as such;
 - a class answer wrapped as `{"class": {...}}` is unwrapped, with one INFO line per client.
 
@@ -15,6 +16,7 @@ loopback server of `hostile_server.py`).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import logging
 import typing
@@ -22,12 +24,14 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from oneroster_client.models.class_update import ClassUpdate
 from oneroster_client.models.result_input import ResultInput
 
 from oneroster_kit.sdk import (
     AsyncOneRosterClient,
+    ClientSettings,
     ConfigurationError,
     Environment,
     OneRosterClient,
@@ -158,6 +162,65 @@ def test_public_constructors_have_real_typed_signatures(constructor: Any) -> Non
     assert parameters["deadline"].default == 60.0
     if inspect.isclass(constructor):
         assert "deadline:" in (constructor.__init__.__doc__ or "")
+
+
+@pytest.mark.parametrize("constructor", [OneRosterClient, AsyncOneRosterClient, OneRosterClient.from_env])
+def test_every_setting_is_a_keyword_with_the_type_and_default_of_client_settings(constructor: Any) -> None:
+    parameters = inspect.signature(constructor).parameters
+    hints = typing.get_type_hints(constructor.__init__ if inspect.isclass(constructor) else constructor)
+    expected_hints = typing.get_type_hints(ClientSettings)
+    defaults = ClientSettings()
+    for field in dataclasses.fields(ClientSettings):
+        assert parameters[field.name].kind is inspect.Parameter.KEYWORD_ONLY, field.name
+        assert parameters[field.name].default == getattr(defaults, field.name), field.name
+        assert hints[field.name] == expected_hints[field.name], field.name
+
+
+def test_a_client_keeps_every_setting_it_was_given_from_the_constructor_or_from_env() -> None:
+    chosen = ClientSettings(
+        scope="roster.readonly",
+        timeout=3.0,
+        deadline=7,
+        max_response_bytes=1000,
+        retry=RetryConfig(attempts=2),
+        strict=True,
+        validate_responses=False,
+        check_response_ids=False,
+        headers={"X-Team": "grades"},
+    )
+    assert chosen.deadline == 7.0 and isinstance(chosen.deadline, float)
+    keywords: dict[str, Any] = {field.name: getattr(chosen, field.name) for field in dataclasses.fields(chosen)}
+    env = {
+        "ONEROSTER_CLIENT_ID": "id",
+        "ONEROSTER_CLIENT_SECRET": "s",
+        "ONEROSTER_BASE_URL": "http://127.0.0.1:9",
+        "ONEROSTER_TOKEN_URL": "http://127.0.0.1:9/oauth2/token",
+    }
+    with OneRosterClient.from_env(env=env, **keywords) as client:
+        assert client.settings == chosen
+        assert client.http.headers["X-Team"] == "grades" and client.http.timeout == httpx.Timeout(3.0)
+    urls = Environment.custom("http://127.0.0.1:9", "http://127.0.0.1:9/oauth2/token")
+    with OneRosterClient(client_id="id", client_secret="s", environment=urls, **keywords) as client:
+        assert client.settings == chosen
+    async_client = AsyncOneRosterClient.from_env(env=env, **keywords)
+    assert async_client.settings == chosen
+    asyncio.run(async_client.aclose())
+    with OneRosterClient(token="t", base_url="http://127.0.0.1:9") as client:
+        assert client.settings == ClientSettings()
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"deadline": 0}, "deadline must be a positive number of seconds or None, got 0"),
+        ({"max_response_bytes": True}, "max_response_bytes must be a positive int, got True"),
+    ],
+)
+def test_bad_settings_are_refused_the_same_way_however_given(setting: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=f"^OneRoster client: {message}$"):
+        ClientSettings(**setting)
+    with pytest.raises(ConfigurationError, match=f"^OneRoster client: {message}$"):
+        OneRosterClient(token="t", base_url="http://127.0.0.1:9", **setting)
 
 
 def test_help_shows_the_settings() -> None:

@@ -3,7 +3,8 @@
 `generated/` stays exactly what openapi-python-client produces; this package adds what a team
 calling the live TimeBack API needs on top of it: OAuth2 client credentials (`auth`), retries
 (`retry`), an overall deadline per call (`deadline`), typed errors (`errors`), presets and
-environment configuration (`environment`) and the two clients (`client`).
+environment configuration (`environment`), the settings of a client's calls (`settings`) and the
+two clients (`client`).
 Requests and responses are the generated attrs models.
 """
 
@@ -45,6 +46,7 @@ from oneroster_kit.sdk.errors import (
     UnprocessableEntityError,
 )
 from oneroster_kit.sdk.retry import RetryConfig
+from oneroster_kit.sdk.settings import ClientSettings
 
 __all__ = [
     "CLIENT_DEADLINE",
@@ -61,6 +63,7 @@ __all__ = [
     "Class",
     "ClassUpdate",
     "ClientCredentialsAuth",
+    "ClientSettings",
     "ConfigurationError",
     "Credentials",
     "Environment",

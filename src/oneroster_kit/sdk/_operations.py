@@ -151,7 +151,7 @@ def _unknown(op: Plan, document: dict[str, Any], strict: bool) -> None:
             f"{op.operation_id}: {names} not defined by openapi.yaml; the server ignores "
             f"{'it' if len(found) == 1 else 'them'} (a typo?). strict=True refuses such a body."
         ),
-        stacklevel=4,  # _unknown <- prepare_* <- client method <- the caller
+        stacklevel=5,  # _unknown <- prepare_* <- _ClientBase._prepare <- client method <- the caller
     )
 
 

@@ -28,8 +28,9 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 import httpx
 from oneroster_client.api.gradebook import put_result as _put_result
@@ -72,6 +73,7 @@ from oneroster_kit.sdk.errors import (
     ResponseTooLargeError,
 )
 from oneroster_kit.sdk.retry import RetryConfig, SDKRetryTransport
+from oneroster_kit.sdk.settings import DEFAULT_TIMEOUT, ClientSettings, TimeoutTypes
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -82,42 +84,10 @@ __all__ = [
     "TimeoutTypes",
 ]
 
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-TimeoutTypes = float | httpx.Timeout
 USER_AGENT = "oneroster-kit-sdk/0.1.0"
 # Only the encodings `_guard` decodes with a bound (httpx would add br/zstd when installed).
 ACCEPT_ENCODING = "gzip, deflate"
 _DEADLINE_SLACK = 0.05  # seconds: a timeout this close to the deadline is the deadline's
-
-
-def _as_timeout(timeout: TimeoutTypes) -> httpx.Timeout:
-    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-
-
-def _build(
-    client: httpx.Client | httpx.AsyncClient,
-    operation_id: str,
-    make_kwargs: Callable[[], dict[str, Any]],
-    timeout: TimeoutTypes | None,
-) -> httpx.Request:
-    """The httpx request of one call, from the generated `_get_kwargs` (which serialises the model).
-
-    The generated kwargs carry the document as `json=`; it is sent as `content=` bytes from
-    `_codec.dumps`, which writes the same JSON value httpx would, faster (see `_codec`). A body
-    that cannot be serialised (a field of the wrong Python type, or NaN, which JSON cannot carry)
-    is a RequestValidationError; nothing is sent.
-    """
-    try:
-        kwargs = make_kwargs()
-        kwargs["content"] = dumps(kwargs.pop("json"))
-        kwargs["url"] = _absolute(client.base_url, kwargs["url"])
-        return client.build_request(**kwargs, timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout)
-    except MODEL_ERRORS as exc:
-        raise RequestValidationError(
-            f"{operation_id}: the request body cannot be serialised as JSON (a field has the wrong "
-            f"Python type, or a value JSON cannot carry such as NaN; strict=True names the field): {exc!r}",
-            operation_id=operation_id,
-        ) from exc
 
 
 # A generated path as `quote(..., safe="")` leaves it: what httpx's parser would keep byte for byte.
@@ -125,22 +95,18 @@ _PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9\-._~/]|%[0-9A-Fa-f]{2})*")
 
 
 def _absolute(base_url: httpx.URL, path: str) -> httpx.URL | str:
-    """The URL httpx's `_merge_url` makes of base URL + generated path, without parsing it twice.
+    """The URL httpx's `_merge_url` makes of base URL + generated path, parsed once instead of twice.
 
-    httpx parses the relative path, then the joined URL again: about 25 us of the ~40 us
-    `build_request` takes, more than any other step of a call. The generated path is percent-
-    encoded ASCII (`quote(..., safe="")`), which the parser keeps as it is, so the URL is the base
-    URL's parsed form with the path appended (httpx 0.28.1's `URL._uri_reference`, pinned).
-    Anything else (a dot segment, a character the parser would quote, a base URL with a query or
-    fragment) is left to httpx. tests/sdk/test_wire.py holds the URLs to `sync_detailed`'s, and
-    tests/sdk/test_url.py to `_merge_url`'s for odd base URLs and ids.
+    httpx parses the relative path, then the joined URL again, the costliest step of building a
+    request. The generated path is percent-encoded ASCII (`quote(..., safe="")`), which the parser
+    keeps as it is, so joining it to the base URL's text and parsing that once (public `httpx.URL`)
+    gives the same URL. Anything else (a dot segment, a character the parser would quote, a base
+    URL with a query or fragment) is left to httpx. tests/sdk/test_wire.py holds the URLs to
+    `sync_detailed`'s, and tests/sdk/test_url.py to `_merge_url`'s for odd base URLs and ids.
     """
     if base_url.query or base_url.fragment or "/." in path or _PLAIN_PATH.fullmatch(path) is None:
         return path
-    reference = base_url._uri_reference
-    url = httpx.URL.__new__(httpx.URL)
-    url._uri_reference = reference._replace(path=reference.path.rstrip("/") + "/" + path.lstrip("/"))
-    return url
+    return httpx.URL(str(base_url).rstrip("/") + "/" + path.lstrip("/"))
 
 
 def _where(exc: httpx.RequestError, api_request: httpx.Request) -> str:
@@ -240,103 +206,6 @@ class _CallScope:
             _scrub(exc, self._secrets)
 
 
-class _ClientBase:
-    """Settings shared by the sync and async clients (see `OneRosterClient` for the arguments)."""
-
-    def __init__(
-        self,
-        *,
-        client_id: str | None,
-        client_secret: str | None,
-        environment: Environment | None,
-        base_url: str | None,
-        token_url: str | None,
-        scope: str | None,
-        timeout: TimeoutTypes,
-        deadline: float | None,
-        max_response_bytes: int,
-        retry: RetryConfig | None,
-        strict: bool,
-        validate_responses: bool,
-        check_response_ids: bool,
-        auth: httpx.Auth | None,
-        token: str | None,
-        headers: Mapping[str, str] | None,
-    ) -> None:
-        self.auth: httpx.Auth
-        if auth is None and token is None:
-            credentials = Credentials.resolve(
-                client_id=client_id,
-                client_secret=client_secret,
-                environment=environment,
-                base_url=base_url,
-                token_url=token_url,
-            )
-            self.auth = ClientCredentialsAuth(
-                credentials.token_url, credentials.client_id, credentials.client_secret, scope=scope
-            )
-            self.base_url = credentials.base_url
-        else:
-            if auth is not None and token is not None:
-                raise ConfigurationError("OneRoster client: pass auth= or token=, not both")
-            base = base_url or (environment.base_url if environment else None)
-            if not base:
-                raise ConfigurationError("OneRoster client: missing base_url (or environment=)")
-            if auth is None:
-                try:
-                    auth = BearerTokenAuth(str(token))
-                except ValueError as exc:
-                    raise ConfigurationError(f"OneRoster client: {exc}") from None
-            self.auth = auth
-            self.base_url = base.rstrip("/")
-        try:
-            self.deadline = check_deadline_seconds(deadline)
-        except ValueError as exc:
-            raise ConfigurationError(f"OneRoster client: {exc}") from None
-        if isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1:
-            raise ConfigurationError(
-                f"OneRoster client: max_response_bytes must be a positive int, got {max_response_bytes!r}"
-            )
-        self.max_response_bytes = max_response_bytes
-        known = getattr(self.auth, "secrets", None)
-        self.secrets = known if isinstance(known, Secrets) else Secrets()
-        self.timeout = _as_timeout(timeout)
-        self.retry = retry or RetryConfig()
-        self.strict = strict
-        self.validate_responses = validate_responses
-        self.check_response_ids = check_response_ids
-        self._headers = {
-            "User-Agent": USER_AGENT,
-            "Accept": "application/json",
-            "Accept-Encoding": ACCEPT_ENCODING,
-            **(headers or {}),
-        }
-        self._put_result = Plan.of(PUT_RESULT)
-        self._update_class = Plan.of(UPDATE_CLASS)
-
-    def _stack(
-        self, inner: httpx.BaseTransport | httpx.AsyncBaseTransport, *, reads_end_at_deadline: bool
-    ) -> SDKRetryTransport:
-        """retries -> per-attempt deadline and size guard -> the network (or the caller's transport)."""
-        guard = GuardTransport(inner, self.max_response_bytes, reads_end_at_deadline=reads_end_at_deadline)
-        return SDKRetryTransport(guard, self.retry, redact=self.secrets.redact)
-
-    def _deadline_of(self, deadline: float | _Default | None) -> float | None:
-        if isinstance(deadline, _Default):
-            return self.deadline
-        try:
-            return check_deadline_seconds(deadline)
-        except ValueError as exc:
-            raise ConfigurationError(f"OneRoster client: {exc}") from None
-
-    def _call(self, seconds: float | None) -> _CallScope:
-        """One call: its deadline, and every error's message redacted on the way out."""
-        return _CallScope(seconds, self.secrets)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"
-
-
 class _Default:
     """The type of `CLIENT_DEADLINE`: "use the client's deadline"."""
 
@@ -346,31 +215,22 @@ class _Default:
 
 CLIENT_DEADLINE = _Default()
 
-_CLIENT_ARGS = """
-    Credentials and servers: `client_id`/`client_secret` with `environment` (a preset such as
-    `Environment.STAGING`, or `Environment.custom(base_url, token_url)`) or `base_url` and
-    `token_url` (overriding the preset's; a base URL without a token URL is a ConfigurationError);
-    `scope` for the token request; or `token=` (a bearer token obtained elsewhere) or `auth=` (any
-    httpx.Auth) with `base_url`/`environment`.
 
-    timeout: httpx timeouts of each attempt (seconds, or an httpx.Timeout); default 30 s, connect 10 s.
-    deadline: seconds one call may take in all (retries, their waits, the token request and a
-        slowly arriving answer included), or None for no overall limit; default 60 s.
-    max_response_bytes: the longest answer read, after decoding gzip/deflate; default 4 MiB.
-    retry: a RetryConfig (default: 4 attempts, exponential backoff, Retry-After honoured).
-    strict: also check generated models against openapi.yaml and refuse members it does not
-        define (otherwise: a warning) before sending.
-    validate_responses: check every 2xx answer against openapi.yaml (default True).
-    check_response_ids: refuse (ResponseValidationError) a 2xx answer whose sourcedId is not the
-        path id, i.e. another resource's; default True. False accepts it, e.g. from a mock server
-        that answers every call with one example (independent of validate_responses).
-    headers: extra headers sent with every request.
-    transport: an httpx transport to send through (tests, proxies); default: the SDK's own.
-"""
+@dataclass(frozen=True)
+class _Endpoint:
+    """One operation as a client calls it: its spec plan, its argument checks, its generated request."""
+
+    plan: Plan  # per client: it also remembers which one-time notes this client has logged
+    check: Callable[..., Any]  # `prepare_result`/`prepare_class`: the checked request body
+    generated_kwargs: Callable[..., dict[str, Any]]  # the generated module's `_get_kwargs`
 
 
-class OneRosterClient(_ClientBase):
-    """Synchronous client; thread-safe; use as a context manager (or call `close()`)."""
+_Transport = TypeVar("_Transport", bound=httpx.BaseTransport | httpx.AsyncBaseTransport)
+_Http = TypeVar("_Http", bound=httpx.Client | httpx.AsyncClient)
+
+
+class _ClientBase(Generic[_Transport, _Http]):
+    """Everything the sync and async clients share; only sending (`_send`) and `_open` differ."""
 
     def __init__(
         self,
@@ -391,14 +251,43 @@ class OneRosterClient(_ClientBase):
         auth: httpx.Auth | None = None,
         token: str | None = None,
         headers: Mapping[str, str] | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: _Transport | None = None,
     ) -> None:
-        super().__init__(
+        """A client for the TimeBack OneRoster API (or any server of openapi.yaml).
+
+        Credentials and servers: `client_id`/`client_secret` with `environment` (a preset such as
+        `Environment.STAGING`, or `Environment.custom(base_url, token_url)`) or `base_url` and
+        `token_url` (overriding the preset's; a base URL without a token URL is a ConfigurationError);
+        `scope` for the token request; or `token=` (a bearer token obtained elsewhere) or `auth=` (any
+        httpx.Auth) with `base_url`/`environment`.
+
+        timeout: httpx timeouts of each attempt (seconds, or an httpx.Timeout); default 30 s, connect 10 s.
+        deadline: seconds one call may take in all (retries, their waits, the token request and a
+            slowly arriving answer included), or None for no overall limit; default 60 s.
+        max_response_bytes: the longest answer read, after decoding gzip/deflate; default 4 MiB.
+        retry: a RetryConfig (default: 4 attempts, exponential backoff, Retry-After honoured).
+        strict: also check generated models against openapi.yaml and refuse members it does not
+            define (otherwise: a warning) before sending.
+        validate_responses: check every 2xx answer against openapi.yaml (default True).
+        check_response_ids: refuse (ResponseValidationError) a 2xx answer whose sourcedId is not the
+            path id, i.e. another resource's; default True. False accepts it, e.g. from a mock server
+            that answers every call with one example (independent of validate_responses).
+        headers: extra headers sent with every request.
+        transport: an httpx transport to send through (tests, proxies); default: the SDK's own.
+
+        The settings from `scope` to `headers` are kept, checked, as `client.settings` (a ClientSettings).
+        """
+        self.auth, self.base_url = _auth_and_base_url(
             client_id=client_id,
             client_secret=client_secret,
             environment=environment,
             base_url=base_url,
             token_url=token_url,
+            scope=scope,
+            auth=auth,
+            token=token,
+        )
+        self.settings = ClientSettings(
             scope=scope,
             timeout=timeout,
             deadline=deadline,
@@ -407,19 +296,13 @@ class OneRosterClient(_ClientBase):
             strict=strict,
             validate_responses=validate_responses,
             check_response_ids=check_response_ids,
-            auth=auth,
-            token=token,
             headers=headers,
         )
-        self.http = httpx.Client(
-            base_url=self.base_url,
-            auth=self.auth,
-            timeout=self.timeout,
-            headers=self._headers,
-            transport=self._stack(transport or deadline_http_transport(), reads_end_at_deadline=transport is None),
-        )
-
-    __init__.__doc__ = "A client for the TimeBack OneRoster API (or any server of openapi.yaml).\n" + _CLIENT_ARGS
+        known = getattr(self.auth, "secrets", None)
+        self.secrets = known if isinstance(known, Secrets) else Secrets()
+        self._put_result = _Endpoint(Plan.of(PUT_RESULT), prepare_result, _put_result._get_kwargs)
+        self._update_class = _Endpoint(Plan.of(UPDATE_CLASS), prepare_class, _update_class._get_kwargs)
+        self.http: _Http = self._open(transport)
 
     @classmethod
     def from_env(
@@ -436,7 +319,7 @@ class OneRosterClient(_ClientBase):
         validate_responses: bool = True,
         check_response_ids: bool = True,
         headers: Mapping[str, str] | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: _Transport | None = None,
     ) -> Self:
         """A client from ONEROSTER_CLIENT_ID, ONEROSTER_CLIENT_SECRET and ONEROSTER_BASE_URL/TOKEN_URL.
 
@@ -462,6 +345,125 @@ class OneRosterClient(_ClientBase):
             transport=transport,
         )
 
+    def _open(self, transport: _Transport | None) -> _Http:
+        """The httpx client of this client, sending through `transport` (or the SDK's own network)."""
+        raise NotImplementedError
+
+    def _http_options(self) -> dict[str, Any]:
+        """What both kinds of httpx client are opened with."""
+        timeout = self.settings.timeout
+        return {
+            "base_url": self.base_url,
+            "auth": self.auth,
+            "timeout": timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+            "headers": {
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+                "Accept-Encoding": ACCEPT_ENCODING,
+                **(self.settings.headers or {}),
+            },
+        }
+
+    def _stack(
+        self, inner: httpx.BaseTransport | httpx.AsyncBaseTransport, *, reads_end_at_deadline: bool
+    ) -> SDKRetryTransport:
+        """retries -> per-attempt deadline and size guard -> the network (or the caller's transport)."""
+        guard = GuardTransport(inner, self.settings.max_response_bytes, reads_end_at_deadline=reads_end_at_deadline)
+        return SDKRetryTransport(guard, self.settings.retry or RetryConfig(), redact=self.secrets.redact)
+
+    def _call(self, deadline: float | _Default | None) -> _CallScope:
+        """One call: its deadline, and every error's message redacted on the way out."""
+        if isinstance(deadline, _Default):
+            return _CallScope(self.settings.deadline, self.secrets)
+        try:
+            return _CallScope(check_deadline_seconds(deadline), self.secrets)
+        except ValueError as exc:
+            raise ConfigurationError(f"OneRoster client: {exc}") from None
+
+    def _prepare(
+        self, endpoint: _Endpoint, sourced_id: str, argument: object, timeout: TimeoutTypes | None
+    ) -> httpx.Request:
+        """The request of one call: the argument checks, then the generated `_get_kwargs`.
+
+        The generated kwargs (URL template, path quoting, model serialisation) carry the document
+        as `json=`; it is sent as `content=` bytes from `_codec.dumps`, which writes the same JSON
+        value httpx would, faster (see `_codec`). A body that cannot be serialised (a field of the
+        wrong Python type, or NaN, which JSON cannot carry) is a RequestValidationError; nothing is
+        sent.
+        """
+        operation_id = endpoint.plan.operation_id
+        body = endpoint.check(endpoint.plan, sourced_id, argument, strict=self.settings.strict)
+        try:
+            kwargs = endpoint.generated_kwargs(sourced_id, body=body)
+            kwargs["content"] = dumps(kwargs.pop("json"))
+            kwargs["url"] = _absolute(self.http.base_url, kwargs["url"])
+            return self.http.build_request(**kwargs, timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout)
+        except MODEL_ERRORS as exc:
+            raise RequestValidationError(
+                f"{operation_id}: the request body cannot be serialised as JSON (a field has the wrong "
+                f"Python type, or a value JSON cannot carry such as NaN; strict=True names the field): {exc!r}",
+                operation_id=operation_id,
+            ) from exc
+
+    def _answer(self, endpoint: _Endpoint, sourced_id: str, outcome: Outcome) -> Any:
+        """The generated model the answer holds, or the error it stands for."""
+        return interpret(
+            endpoint.plan,
+            outcome,
+            validate=self.settings.validate_responses,
+            path_id=sourced_id if self.settings.check_response_ids else None,
+            redact=self.secrets.redact,
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"
+
+
+def _auth_and_base_url(
+    *,
+    client_id: str | None,
+    client_secret: str | None,
+    environment: Environment | None,
+    base_url: str | None,
+    token_url: str | None,
+    scope: str | None,
+    auth: httpx.Auth | None,
+    token: str | None,
+) -> tuple[httpx.Auth, str]:
+    """How a client authenticates and where it sends its calls, from the constructor's arguments."""
+    if auth is None and token is None:
+        credentials = Credentials.resolve(
+            client_id=client_id,
+            client_secret=client_secret,
+            environment=environment,
+            base_url=base_url,
+            token_url=token_url,
+        )
+        flow = ClientCredentialsAuth(
+            credentials.token_url, credentials.client_id, credentials.client_secret, scope=scope
+        )
+        return flow, credentials.base_url
+    if auth is not None and token is not None:
+        raise ConfigurationError("OneRoster client: pass auth= or token=, not both")
+    base = base_url or (environment.base_url if environment else None)
+    if not base:
+        raise ConfigurationError("OneRoster client: missing base_url (or environment=)")
+    if auth is None:
+        try:
+            auth = BearerTokenAuth(str(token))
+        except ValueError as exc:
+            raise ConfigurationError(f"OneRoster client: {exc}") from None
+    return auth, base.rstrip("/")
+
+
+class OneRosterClient(_ClientBase[httpx.BaseTransport, httpx.Client]):
+    """Synchronous client; thread-safe; use as a context manager (or call `close()`)."""
+
+    def _open(self, transport: httpx.BaseTransport | None) -> httpx.Client:
+        inner = transport or deadline_http_transport()
+        stack = self._stack(inner, reads_end_at_deadline=transport is None)
+        return httpx.Client(**self._http_options(), transport=stack)
+
     def put_result(
         self,
         sourced_id: str,
@@ -475,18 +477,9 @@ class OneRosterClient(_ClientBase):
         `result` is the result object itself (not the `{"result": ...}` envelope). `timeout` and
         `deadline` override the client's for this call.
         """
-        seconds = self._deadline_of(deadline)
-        with self._call(seconds):
-            body = prepare_result(self._put_result, sourced_id, result, strict=self.strict)
-            request = _build(self.http, PUT_RESULT, lambda: _put_result._get_kwargs(sourced_id, body=body), timeout)
-            outcome = self._send(PUT_RESULT, request, seconds)
-            stored: Result = interpret(
-                self._put_result,
-                outcome,
-                validate=self.validate_responses,
-                path_id=sourced_id if self.check_response_ids else None,
-                redact=self.secrets.redact,
-            )
+        with self._call(deadline):
+            request = self._prepare(self._put_result, sourced_id, result, timeout)
+            stored: Result = self._answer(self._put_result, sourced_id, self._send(PUT_RESULT, request))
             return stored
 
     def update_class(
@@ -502,21 +495,13 @@ class OneRosterClient(_ClientBase):
         `class_update` holds the fields to change (not the `{"class": ...}` envelope). `timeout`
         and `deadline` override the client's for this call.
         """
-        seconds = self._deadline_of(deadline)
-        with self._call(seconds):
-            body = prepare_class(self._update_class, sourced_id, class_update, strict=self.strict)
-            request = _build(self.http, UPDATE_CLASS, lambda: _update_class._get_kwargs(sourced_id, body=body), timeout)
-            outcome = self._send(UPDATE_CLASS, request, seconds)
-            updated: Class = interpret(
-                self._update_class,
-                outcome,
-                validate=self.validate_responses,
-                path_id=sourced_id if self.check_response_ids else None,
-                redact=self.secrets.redact,
-            )
+        with self._call(deadline):
+            request = self._prepare(self._update_class, sourced_id, class_update, timeout)
+            updated: Class = self._answer(self._update_class, sourced_id, self._send(UPDATE_CLASS, request))
             return updated
 
-    def _send(self, operation_id: str, request: httpx.Request, deadline: float | None) -> Outcome:
+    def _send(self, operation_id: str, request: httpx.Request) -> Outcome:
+        """Send and read the answer (the SDK's own transport ends each read at the deadline)."""
         try:
             response = self.http.send(request)
         except httpx.RequestError as exc:
@@ -535,101 +520,15 @@ class OneRosterClient(_ClientBase):
         self.close()
 
 
-class AsyncOneRosterClient(_ClientBase):
+class AsyncOneRosterClient(_ClientBase[httpx.AsyncBaseTransport, httpx.AsyncClient]):
     """Asynchronous client; safe to share between tasks; use `async with` (or `await aclose()`)."""
 
-    def __init__(
-        self,
-        *,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        environment: Environment | None = None,
-        base_url: str | None = None,
-        token_url: str | None = None,
-        scope: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        deadline: float | None = DEFAULT_DEADLINE,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        retry: RetryConfig | None = None,
-        strict: bool = False,
-        validate_responses: bool = True,
-        check_response_ids: bool = True,
-        auth: httpx.Auth | None = None,
-        token: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        super().__init__(
-            client_id=client_id,
-            client_secret=client_secret,
-            environment=environment,
-            base_url=base_url,
-            token_url=token_url,
-            scope=scope,
-            timeout=timeout,
-            deadline=deadline,
-            max_response_bytes=max_response_bytes,
-            retry=retry,
-            strict=strict,
-            validate_responses=validate_responses,
-            check_response_ids=check_response_ids,
-            auth=auth,
-            token=token,
-            headers=headers,
-        )
+    def _open(self, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
         # The SDK's own transport ends each socket operation at the deadline; a caller's transport
         # is held to it by `asyncio.timeout` around the call instead (see `_send`).
         self._cancel_at_deadline = transport is not None
-        self.http = httpx.AsyncClient(
-            base_url=self.base_url,
-            auth=self.auth,
-            timeout=self.timeout,
-            headers=self._headers,
-            transport=self._stack(transport or deadline_async_http_transport(), reads_end_at_deadline=True),
-        )
-
-    __init__.__doc__ = (
-        "An asyncio client for the TimeBack OneRoster API (or any server of openapi.yaml).\n" + _CLIENT_ARGS
-    )
-
-    @classmethod
-    def from_env(
-        cls,
-        environment: Environment | None = None,
-        *,
-        env: Mapping[str, str] | None = None,
-        scope: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        deadline: float | None = DEFAULT_DEADLINE,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        retry: RetryConfig | None = None,
-        strict: bool = False,
-        validate_responses: bool = True,
-        check_response_ids: bool = True,
-        headers: Mapping[str, str] | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> Self:
-        """A client from ONEROSTER_CLIENT_ID, ONEROSTER_CLIENT_SECRET and ONEROSTER_BASE_URL/TOKEN_URL.
-
-        As `OneRosterClient.from_env`.
-        """
-        found = Credentials.from_env(environment, env)
-        return cls(
-            client_id=found.client_id,
-            client_secret=found.client_secret,
-            base_url=found.base_url,
-            token_url=found.token_url,
-            scope=scope,
-            timeout=timeout,
-            deadline=deadline,
-            max_response_bytes=max_response_bytes,
-            retry=retry,
-            strict=strict,
-            validate_responses=validate_responses,
-            check_response_ids=check_response_ids,
-            headers=headers,
-            transport=transport,
-        )
+        stack = self._stack(transport or deadline_async_http_transport(), reads_end_at_deadline=True)
+        return httpx.AsyncClient(**self._http_options(), transport=stack)
 
     async def put_result(
         self,
@@ -640,18 +539,9 @@ class AsyncOneRosterClient(_ClientBase):
         deadline: float | _Default | None = CLIENT_DEADLINE,
     ) -> Result:
         """Create or update the result `sourced_id` (upsert); returns the stored result (as the sync client)."""
-        seconds = self._deadline_of(deadline)
-        with self._call(seconds):
-            body = prepare_result(self._put_result, sourced_id, result, strict=self.strict)
-            request = _build(self.http, PUT_RESULT, lambda: _put_result._get_kwargs(sourced_id, body=body), timeout)
-            outcome = await self._send(PUT_RESULT, request, seconds)
-            stored: Result = interpret(
-                self._put_result,
-                outcome,
-                validate=self.validate_responses,
-                path_id=sourced_id if self.check_response_ids else None,
-                redact=self.secrets.redact,
-            )
+        with self._call(deadline):
+            request = self._prepare(self._put_result, sourced_id, result, timeout)
+            stored: Result = self._answer(self._put_result, sourced_id, await self._send(PUT_RESULT, request))
             return stored
 
     async def update_class(
@@ -663,32 +553,23 @@ class AsyncOneRosterClient(_ClientBase):
         deadline: float | _Default | None = CLIENT_DEADLINE,
     ) -> Class:
         """Change the fields given of the existing class `sourced_id`; returns the whole class (as the sync client)."""
-        seconds = self._deadline_of(deadline)
-        with self._call(seconds):
-            body = prepare_class(self._update_class, sourced_id, class_update, strict=self.strict)
-            request = _build(self.http, UPDATE_CLASS, lambda: _update_class._get_kwargs(sourced_id, body=body), timeout)
-            outcome = await self._send(UPDATE_CLASS, request, seconds)
-            updated: Class = interpret(
-                self._update_class,
-                outcome,
-                validate=self.validate_responses,
-                path_id=sourced_id if self.check_response_ids else None,
-                redact=self.secrets.redact,
-            )
+        with self._call(deadline):
+            request = self._prepare(self._update_class, sourced_id, class_update, timeout)
+            updated: Class = self._answer(self._update_class, sourced_id, await self._send(UPDATE_CLASS, request))
             return updated
 
-    async def _send(self, operation_id: str, request: httpx.Request, deadline: float | None) -> Outcome:
-        """Send and read the answer, ending at the deadline (see `__init__` for how)."""
+    async def _send(self, operation_id: str, request: httpx.Request) -> Outcome:
+        """Send and read the answer, ending at the deadline (see `_open` for how)."""
+        current = current_deadline()
         try:
-            current = current_deadline()
             if current is None or not self._cancel_at_deadline:
                 response = await self.http.send(request)
             else:
                 async with asyncio.timeout(current.remaining()):  # the deadline started with the call
                     response = await self.http.send(request)
         except TimeoutError:
-            assert deadline is not None
-            raise _deadline_error(operation_id, deadline) from None
+            assert current is not None
+            raise _deadline_error(operation_id, current.seconds) from None
         except httpx.RequestError as exc:
             raise _no_answer(operation_id, exc, self.secrets.redact, request) from exc
         return _outcome(response)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from oneroster_kit.contract import resolve
-from oneroster_kit.specdiff.model import Change
+from oneroster_kit.specdiff.model import Change, Direction
 from oneroster_kit.specdiff.rules import Effect, classify
 from oneroster_kit.specdiff.sources import LoadedSpec
 
@@ -65,20 +65,55 @@ def _join(where: str, name: str) -> str:
     return f"{where}.{name}" if where and where != "(body)" else name
 
 
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A node of one of the two specs and its JSON pointer there (each change names one per side)."""
+
+    node: Any
+    pointer: str
+
+    def at(self, key: str) -> str:
+        """The pointer of `key` where this node has it, else the node's own (where a key was added or removed)."""
+        return f"{self.pointer}/{key}" if key in self.node else self.pointer
+
+    def child(self, key: str) -> Located:
+        """The member `key` of this node (an empty schema where it has none), with its pointer."""
+        return Located(self.node.get(key, {}), f"{self.pointer}/{_escape(key)}")
+
+
 @dataclass(frozen=True)
 class _Ctx:
     operation: str
-    direction: str  # "request" or "response"
+    direction: Literal["request", "response"]
     status: str | None = None
 
 
+class _Operation(NamedTuple):
+    """An operation of one spec: its path template, method, definition and path item."""
+
+    path: str
+    method: str
+    definition: dict[str, Any]
+    item: dict[str, Any]
+
+    @property
+    def pointer(self) -> str:
+        return f"/paths/{_escape(self.path)}/{self.method}"
+
+    @property
+    def located(self) -> Located:
+        return Located(self.definition, self.pointer)
+
+
 class _Side:
+    """One of the two specs, BASE or REVISION, with the lookups the walk needs."""
+
     def __init__(self, spec: LoadedSpec) -> None:
         self.spec = spec
         self.document = spec.document
         self.components: dict[str, Any] = spec.document.get("components") or {}
 
-    def deref(self, node: Any, where: str) -> tuple[Any, str]:
+    def deref(self, node: Any, pointer: str) -> Located:
         """Follow `$ref`s (with contract.resolve for components) and return the node and its pointer.
 
         Keywords beside a `$ref` (OpenAPI 3.1 allows them, e.g. a `default` or `description`) apply
@@ -90,7 +125,7 @@ class _Side:
             ref: str = node["$ref"]
             siblings = {**{k: v for k, v in node.items() if k != "$ref"}, **siblings}
             seen.add(ref)
-            where = ref[1:]
+            pointer = ref[1:]
             if ref.startswith("#/components/"):
                 node = resolve(self.components, {"$ref": ref})
                 break
@@ -99,15 +134,14 @@ class _Side:
                 node = node[_unescape(token)] if isinstance(node, dict) else node[int(token)]
         if siblings and isinstance(node, dict):
             node = {**node, **siblings}
-        return node, where
+        return Located(node, pointer)
 
     def inline(self, node: Any, stack: frozenset[str] = frozenset()) -> Any:
         """`node` with every `$ref` replaced by its target (a recursive one is kept): for comparing branches."""
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and ref not in stack:
-                target, _ = self.deref({"$ref": ref}, "")
-                return self.inline(target, stack | {ref})
+                return self.inline(self.deref({"$ref": ref}, "").node, stack | {ref})
             return {k: self.inline(v, stack) for k, v in node.items() if k not in _DOC_KEYS}
         if isinstance(node, list):
             return [self.inline(v, stack) for v in node]
@@ -132,12 +166,12 @@ class _Differ:
         self,
         rule: str,
         operation: str,
-        direction: str,
+        direction: Direction,
         where: str,
         detail: str,
-        bptr: str | None,
-        rptr: str | None,
-        effect: str = Effect.NONE,
+        base_pointer: str | None,
+        rev_pointer: str | None,
+        effect: Effect = Effect.NONE,
         status: str | None = None,
         closed: bool = False,
     ) -> None:
@@ -150,41 +184,46 @@ class _Differ:
                 direction=direction,
                 where=where,
                 detail=detail,
-                base_pointer=bptr,
-                rev_pointer=rptr,
-                base_line=self.base.spec.line(bptr) if bptr is not None else None,
-                rev_line=self.rev.spec.line(rptr) if rptr is not None else None,
+                base_pointer=base_pointer,
+                rev_pointer=rev_pointer,
+                base_line=self.base.spec.line(base_pointer) if base_pointer is not None else None,
+                rev_line=self.rev.spec.line(rev_pointer) if rev_pointer is not None else None,
                 verdicts=classify(rule, direction, effect, where or operation, closed=closed),
             )
         if status is not None and status not in change.statuses:
             change.statuses.append(status)
 
     def schema_change(
-        self, ctx: _Ctx, rule: str, where: str, detail: str, bptr: str, rptr: str, effect: str, closed: bool = False
+        self,
+        ctx: _Ctx,
+        rule: str,
+        where: str,
+        detail: str,
+        base_pointer: str,
+        rev_pointer: str,
+        effect: Effect,
+        closed: bool = False,
     ) -> None:
-        self.add(rule, ctx.operation, ctx.direction, where, detail, bptr, rptr, effect, ctx.status, closed)
+        self.add(
+            rule, ctx.operation, ctx.direction, where, detail, base_pointer, rev_pointer, effect, ctx.status, closed
+        )
 
-    def docs(self, ctx_op: str, direction: str, where: str, b: Any, r: Any, bptr: str, rptr: str) -> None:
-        if not isinstance(b, dict) or not isinstance(r, dict):
+    def docs(self, operation: str, direction: Direction, where: str, base: Located, rev: Located) -> None:
+        if not isinstance(base.node, dict) or not isinstance(rev.node, dict):
             return
         for key in sorted(_DOC_KEYS):
-            if _canonical(b.get(key)) != _canonical(r.get(key)):
+            if _canonical(base.node.get(key)) != _canonical(rev.node.get(key)):
                 self.add(
-                    "documentation-changed",
-                    ctx_op,
-                    direction,
-                    where,
-                    f"{key} changed",
-                    f"{bptr}/{key}" if key in b else bptr,
-                    f"{rptr}/{key}" if key in r else rptr,
+                    "documentation-changed", operation, direction, where, f"{key} changed", base.at(key), rev.at(key)
                 )
 
     # -- schemas ---------------------------------------------------------------------------
-    def _split_null(self, side: _Side, node: Any, where: str) -> tuple[Any, str, bool]:
-        """(the schema without its null alternative, its pointer, whether null is allowed)."""
-        node, where = side.deref(node, where)
+    def _split_null(self, side: _Side, schema: Located) -> tuple[Located, bool]:
+        """(the schema without its null alternative, whether null is allowed)."""
+        schema = side.deref(schema.node, schema.pointer)
+        node = schema.node
         if not isinstance(node, dict):
-            return node, where, False
+            return schema, False
         kind = node.get("type")
         if isinstance(kind, list) and "null" in kind:
             rest = [t for t in kind if t != "null"]
@@ -193,74 +232,82 @@ class _Differ:
                 if rest
                 else {k: v for k, v in node.items() if k != "type"}
             )
-            return core, where, True
+            return Located(core, schema.pointer), True
         for key in ("oneOf", "anyOf"):
             branches = node.get(key)
             if not isinstance(branches, list):
                 continue
-            resolved = [side.deref(b, f"{where}/{key}/{i}") for i, b in enumerate(branches)]
+            resolved = [side.deref(branch, f"{schema.pointer}/{key}/{i}") for i, branch in enumerate(branches)]
             nulls = {
                 i
-                for i, (b, _) in enumerate(resolved)
-                if isinstance(b, dict) and b.get("type") == "null" and not set(b) - {"type"} - _DOC_KEYS
+                for i, branch in enumerate(resolved)
+                if isinstance(branch.node, dict)
+                and branch.node.get("type") == "null"
+                and not set(branch.node) - {"type"} - _DOC_KEYS
             }
             if not nulls:
                 continue
             others = {k: v for k, v in node.items() if k != key}
-            kept = [(b, p) for i, (b, p) in enumerate(resolved) if i not in nulls]
+            kept = [branch for i, branch in enumerate(resolved) if i not in nulls]
             if len(kept) == 1 and not set(others) - _DOC_KEYS:
-                return kept[0][0], kept[0][1], True
-            return {**others, key: [branches[i] for i in range(len(branches)) if i not in nulls]}, where, True
-        return node, where, False
+                return kept[0], True
+            without_null = {**others, key: [branches[i] for i in range(len(branches)) if i not in nulls]}
+            return Located(without_null, schema.pointer), True
+        return schema, False
 
-    def schema(
-        self, ctx: _Ctx, where: str, b: Any, bptr: str, r: Any, rptr: str, stack: frozenset[tuple[str, str]]
-    ) -> None:
-        b, bptr, b_null = self._split_null(self.base, b, bptr)
-        r, rptr, r_null = self._split_null(self.rev, r, rptr)
-        if (bptr, rptr) in stack:
+    def schema(self, ctx: _Ctx, where: str, base: Located, rev: Located, stack: frozenset[tuple[str, str]]) -> None:
+        base, base_null = self._split_null(self.base, base)
+        rev, rev_null = self._split_null(self.rev, rev)
+        if (base.pointer, rev.pointer) in stack:
             return
-        stack = stack | {(bptr, rptr)}
-        if b_null != r_null:
+        stack = stack | {(base.pointer, rev.pointer)}
+        if base_null != rev_null:
             self.schema_change(
                 ctx,
-                "nullable-added" if r_null else "nullable-removed",
+                "nullable-added" if rev_null else "nullable-removed",
                 where,
-                "null allowed" if r_null else "null no longer allowed",
-                bptr,
-                rptr,
-                Effect.WIDEN if r_null else Effect.NARROW,
+                "null allowed" if rev_null else "null no longer allowed",
+                base.pointer,
+                rev.pointer,
+                Effect.WIDEN if rev_null else Effect.NARROW,
             )
-        if not isinstance(b, dict) or not isinstance(r, dict):
-            if _canonical(b) != _canonical(r):  # boolean schemas
-                effect = Effect.WIDEN if r is True or b is False else Effect.NARROW
-                self.schema_change(ctx, "schema-changed", where, f"schema {_show(b)} -> {_show(r)}", bptr, rptr, effect)
+        if not isinstance(base.node, dict) or not isinstance(rev.node, dict):
+            if _canonical(base.node) != _canonical(rev.node):  # boolean schemas
+                effect = Effect.WIDEN if rev.node is True or base.node is False else Effect.NARROW
+                detail = f"schema {_show(base.node)} -> {_show(rev.node)}"
+                self.schema_change(ctx, "schema-changed", where, detail, base.pointer, rev.pointer, effect)
             return
         for key in ("oneOf", "anyOf"):
             # One side a composition and the other not (e.g. a branch added to [X, null]): the other
             # side is its single branch, with the same annotations, so only the branches compare.
-            if isinstance(r.get(key), list) and key not in b:
-                b = {**{k: v for k, v in r.items() if k in _DOC_KEYS}, key: [b]}
-            elif isinstance(b.get(key), list) and key not in r:
-                r = {**{k: v for k, v in b.items() if k in _DOC_KEYS}, key: [r]}
-        self._types(ctx, where, b, bptr, r, rptr)
-        self._enum(ctx, where, b, bptr, r, rptr)
-        self._constraints(ctx, where, b, bptr, r, rptr)
-        self._object(ctx, where, b, bptr, r, rptr, stack)
-        if "items" in b or "items" in r:
-            if isinstance(b.get("items"), dict) and isinstance(r.get("items"), dict):
-                self.schema(ctx, f"{where}[]", b["items"], f"{bptr}/items", r["items"], f"{rptr}/items", stack)
+            if isinstance(rev.node.get(key), list) and key not in base.node:
+                annotations = {k: v for k, v in rev.node.items() if k in _DOC_KEYS}
+                base = Located({**annotations, key: [base.node]}, base.pointer)
+            elif isinstance(base.node.get(key), list) and key not in rev.node:
+                annotations = {k: v for k, v in base.node.items() if k in _DOC_KEYS}
+                rev = Located({**annotations, key: [rev.node]}, rev.pointer)
+        self._types(ctx, where, base, rev)
+        self._enum(ctx, where, base, rev)
+        self._constraints(ctx, where, base, rev)
+        self._object(ctx, where, base, rev, stack)
+        if "items" in base.node or "items" in rev.node:
+            if isinstance(base.node.get("items"), dict) and isinstance(rev.node.get("items"), dict):
+                self.schema(ctx, f"{where}[]", base.child("items"), rev.child("items"), stack)
             else:
-                effect = Effect.NARROW if "items" in r else Effect.WIDEN
-                self.schema_change(ctx, "schema-changed", f"{where}[]", "items constraint changed", bptr, rptr, effect)
+                effect = Effect.NARROW if "items" in rev.node else Effect.WIDEN
+                self.schema_change(
+                    ctx, "schema-changed", f"{where}[]", "items constraint changed", base.pointer, rev.pointer, effect
+                )
         for key in ("oneOf", "anyOf", "allOf"):
-            self._branches(ctx, where, key, b, bptr, r, rptr, stack)
-        self._annotations(ctx, where, b, bptr, r, rptr)
-        for key in sorted((set(b) | set(r)) - _HANDLED):
-            if _canonical(b.get(key)) != _canonical(r.get(key)) and not key.startswith("x-"):
-                self.schema_change(ctx, "schema-changed", where, f"{key} changed", bptr, rptr, Effect.CHANGE)
+            self._branches(ctx, where, key, base, rev, stack)
+        self._annotations(ctx, where, base, rev)
+        for key in sorted((set(base.node) | set(rev.node)) - _HANDLED):
+            if _canonical(base.node.get(key)) != _canonical(rev.node.get(key)) and not key.startswith("x-"):
+                self.schema_change(
+                    ctx, "schema-changed", where, f"{key} changed", base.pointer, rev.pointer, Effect.CHANGE
+                )
 
-    def _types(self, ctx: _Ctx, where: str, b: dict[str, Any], bptr: str, r: dict[str, Any], rptr: str) -> None:
+    def _types(self, ctx: _Ctx, where: str, base: Located, rev: Located) -> None:
         def types(node: dict[str, Any]) -> frozenset[str] | None:
             kind = node.get("type")
             if kind is None:
@@ -274,10 +321,13 @@ class _Differ:
                 return False
             return all(t in big or (t == "integer" and "number" in big) for t in small)
 
-        bt, rt = types(b), types(r)
-        if bt == rt:
+        base_types, rev_types = types(base.node), types(rev.node)
+        if base_types == rev_types:
             return
-        effect = Effect.WIDEN if covers(rt, bt) else Effect.NARROW if covers(bt, rt) else Effect.CHANGE
+        if covers(rev_types, base_types):
+            effect = Effect.WIDEN
+        else:
+            effect = Effect.NARROW if covers(base_types, rev_types) else Effect.CHANGE
 
         def show(t: frozenset[str] | None) -> str:
             return "any" if t is None else "|".join(sorted(t))
@@ -286,41 +336,44 @@ class _Differ:
             ctx,
             "type-changed",
             where,
-            f"type {show(bt)} -> {show(rt)}",
-            f"{bptr}/type" if bt else bptr,
-            f"{rptr}/type" if rt else rptr,
+            f"type {show(base_types)} -> {show(rev_types)}",
+            f"{base.pointer}/type" if base_types else base.pointer,
+            f"{rev.pointer}/type" if rev_types else rev.pointer,
             effect,
         )
 
-    def _enum(self, ctx: _Ctx, where: str, b: dict[str, Any], bptr: str, r: dict[str, Any], rptr: str) -> None:
+    def _enum(self, ctx: _Ctx, where: str, base: Located, rev: Located) -> None:
         def values(node: dict[str, Any]) -> list[Any] | None:
             if "enum" in node and isinstance(node["enum"], list):
                 return list(node["enum"])
             return [node["const"]] if "const" in node else None
 
-        bv, rv = values(b), values(r)
-        bp, rp = f"{bptr}/{'enum' if 'enum' in b else 'const'}", f"{rptr}/{'enum' if 'enum' in r else 'const'}"
-        if bv is None and rv is None:
+        base_values, rev_values = values(base.node), values(rev.node)
+        base_at = f"{base.pointer}/{'enum' if 'enum' in base.node else 'const'}"
+        rev_at = f"{rev.pointer}/{'enum' if 'enum' in rev.node else 'const'}"
+        if base_values is None and rev_values is None:
             return
-        if bv is None:
-            self.schema_change(ctx, "enum-added", where, f"restricted to {_show(rv)}", bptr, rp, Effect.NARROW)
+        if base_values is None:
+            detail = f"restricted to {_show(rev_values)}"
+            self.schema_change(ctx, "enum-added", where, detail, base.pointer, rev_at, Effect.NARROW)
             return
-        if rv is None:
-            self.schema_change(ctx, "enum-removed", where, "no longer restricted to a list", bp, rptr, Effect.WIDEN)
+        if rev_values is None:
+            detail = "no longer restricted to a list"
+            self.schema_change(ctx, "enum-removed", where, detail, base_at, rev.pointer, Effect.WIDEN)
             return
-        bkeys, rkeys = {_canonical(v): v for v in bv}, {_canonical(v): v for v in rv}
-        for key in sorted(rkeys.keys() - bkeys.keys()):
-            self.schema_change(ctx, "enum-value-added", where, f"{_show(rkeys[key])} added", bp, rp, Effect.WIDEN)
-        for key in sorted(bkeys.keys() - rkeys.keys()):
-            self.schema_change(ctx, "enum-value-removed", where, f"{_show(bkeys[key])} removed", bp, rp, Effect.NARROW)
+        base_keys = {_canonical(v): v for v in base_values}
+        rev_keys = {_canonical(v): v for v in rev_values}
+        for key in sorted(rev_keys.keys() - base_keys.keys()):
+            detail = f"{_show(rev_keys[key])} added"
+            self.schema_change(ctx, "enum-value-added", where, detail, base_at, rev_at, Effect.WIDEN)
+        for key in sorted(base_keys.keys() - rev_keys.keys()):
+            detail = f"{_show(base_keys[key])} removed"
+            self.schema_change(ctx, "enum-value-removed", where, detail, base_at, rev_at, Effect.NARROW)
 
-    def _constraints(self, ctx: _Ctx, where: str, b: dict[str, Any], bptr: str, r: dict[str, Any], rptr: str) -> None:
-        def at(node: dict[str, Any], base: str, key: str) -> str:
-            return f"{base}/{key}" if key in node else base
-
+    def _constraints(self, ctx: _Ctx, where: str, base: Located, rev: Located) -> None:
         for keys, lower_bound in ((_MIN_KEYS, True), (_MAX_KEYS, False)):
             for key in keys:
-                old, new = b.get(key), r.get(key)
+                old, new = base.node.get(key), rev.node.get(key)
                 if old == new:
                     continue
                 tighter = new is not None and old is not None and (new > old if lower_bound else new < old)
@@ -330,8 +383,8 @@ class _Differ:
                     "bound-changed",
                     where,
                     f"{key} {_show(old)} -> {_show(new)}",
-                    at(b, bptr, key),
-                    at(r, rptr, key),
+                    base.at(key),
+                    rev.at(key),
                     Effect.NARROW if narrow else Effect.WIDEN,
                 )
         for key, rule in (
@@ -339,164 +392,150 @@ class _Differ:
             ("pattern", "pattern-changed"),
             ("multipleOf", "constraint-changed"),
         ):
-            old, new = b.get(key), r.get(key)
+            old, new = base.node.get(key), rev.node.get(key)
             if old == new:
                 continue
             effect = Effect.NARROW if old is None else Effect.WIDEN if new is None else Effect.CHANGE
-            self.schema_change(
-                ctx, rule, where, f"{key} {_show(old)} -> {_show(new)}", at(b, bptr, key), at(r, rptr, key), effect
-            )
-        if bool(b.get("uniqueItems")) != bool(r.get("uniqueItems")):
-            effect = Effect.NARROW if r.get("uniqueItems") else Effect.WIDEN
+            detail = f"{key} {_show(old)} -> {_show(new)}"
+            self.schema_change(ctx, rule, where, detail, base.at(key), rev.at(key), effect)
+        if bool(base.node.get("uniqueItems")) != bool(rev.node.get("uniqueItems")):
+            effect = Effect.NARROW if rev.node.get("uniqueItems") else Effect.WIDEN
             self.schema_change(
                 ctx,
                 "constraint-changed",
                 where,
-                f"uniqueItems -> {bool(r.get('uniqueItems'))}",
-                at(b, bptr, "uniqueItems"),
-                at(r, rptr, "uniqueItems"),
+                f"uniqueItems -> {bool(rev.node.get('uniqueItems'))}",
+                base.at("uniqueItems"),
+                rev.at("uniqueItems"),
                 effect,
             )
-        bn, rn = b.get("not"), r.get("not")
-        if _canonical(self.base.inline(bn)) != _canonical(self.rev.inline(rn)):
+        old_not, new_not = base.node.get("not"), rev.node.get("not")
+        if _canonical(self.base.inline(old_not)) != _canonical(self.rev.inline(new_not)):
             effect = Effect.CHANGE
-            if bn is None:
+            if old_not is None:
                 effect = Effect.NARROW
-            elif rn is None:
+            elif new_not is None:
                 effect = Effect.WIDEN
-            elif isinstance(bn, dict) and isinstance(rn, dict) and set(bn) == set(rn) == {"enum"}:
-                old, new = {_canonical(v) for v in bn["enum"]}, {_canonical(v) for v in rn["enum"]}
+            elif isinstance(old_not, dict) and isinstance(new_not, dict) and set(old_not) == set(new_not) == {"enum"}:
+                old, new = {_canonical(v) for v in old_not["enum"]}, {_canonical(v) for v in new_not["enum"]}
                 effect = Effect.NARROW if new > old else Effect.WIDEN if new < old else Effect.CHANGE
             self.schema_change(
                 ctx,
                 "constraint-changed",
                 where,
-                f"not {_show(bn)} -> {_show(rn)}",
-                at(b, bptr, "not"),
-                at(r, rptr, "not"),
+                f"not {_show(old_not)} -> {_show(new_not)}",
+                base.at("not"),
+                rev.at("not"),
                 effect,
             )
 
-    def _object(
-        self,
-        ctx: _Ctx,
-        where: str,
-        b: dict[str, Any],
-        bptr: str,
-        r: dict[str, Any],
-        rptr: str,
-        stack: frozenset[tuple[str, str]],
-    ) -> None:
-        breq, rreq = set(b.get("required") or []), set(r.get("required") or [])
-        for name in sorted(rreq - breq):
+    def _object(self, ctx: _Ctx, where: str, base: Located, rev: Located, stack: frozenset[tuple[str, str]]) -> None:
+        base_required, rev_required = set(base.node.get("required") or []), set(rev.node.get("required") or [])
+        for name in sorted(rev_required - base_required):
             self.schema_change(
                 ctx,
                 "required-added",
                 _join(where, name),
                 "now required",
-                f"{bptr}/required" if "required" in b else bptr,
-                f"{rptr}/required",
+                base.at("required"),
+                f"{rev.pointer}/required",
                 Effect.NARROW,
             )
-        for name in sorted(breq - rreq):
+        for name in sorted(base_required - rev_required):
             self.schema_change(
                 ctx,
                 "required-removed",
                 _join(where, name),
                 "no longer required",
-                f"{bptr}/required",
-                f"{rptr}/required" if "required" in r else rptr,
+                f"{base.pointer}/required",
+                rev.at("required"),
                 Effect.WIDEN,
             )
-        bprops, rprops = b.get("properties") or {}, r.get("properties") or {}
-        b_closed, r_closed = b.get("additionalProperties") is False, r.get("additionalProperties") is False
-        for name in sorted(rprops.keys() - bprops.keys()):
+        base_properties, rev_properties = base.node.get("properties") or {}, rev.node.get("properties") or {}
+        base_closed = base.node.get("additionalProperties") is False
+        rev_closed = rev.node.get("additionalProperties") is False
+        for name in sorted(rev_properties.keys() - base_properties.keys()):
             self.schema_change(
                 ctx,
                 "property-added",
                 _join(where, name),
                 "property added",
-                bptr,
-                f"{rptr}/properties/{_escape(name)}",
+                base.pointer,
+                f"{rev.pointer}/properties/{_escape(name)}",
                 Effect.NONE,
-                closed=b_closed,
+                closed=base_closed,
             )
-        for name in sorted(bprops.keys() - rprops.keys()):
+        for name in sorted(base_properties.keys() - rev_properties.keys()):
             self.schema_change(
                 ctx,
                 "property-removed",
                 _join(where, name),
                 "property removed",
-                f"{bptr}/properties/{_escape(name)}",
-                rptr,
+                f"{base.pointer}/properties/{_escape(name)}",
+                rev.pointer,
                 Effect.NONE,
-                closed=r_closed,
+                closed=rev_closed,
             )
-        for name in sorted(bprops.keys() & rprops.keys()):
-            self.schema(
-                ctx,
-                _join(where, name),
-                bprops[name],
-                f"{bptr}/properties/{_escape(name)}",
-                rprops[name],
-                f"{rptr}/properties/{_escape(name)}",
-                stack,
-            )
-        ba, ra = b.get("additionalProperties", True), r.get("additionalProperties", True)
-        if isinstance(ba, dict) and isinstance(ra, dict):
-            self.schema(
-                ctx, _join(where, "*"), ba, f"{bptr}/additionalProperties", ra, f"{rptr}/additionalProperties", stack
-            )
-        elif _canonical(ba) != _canonical(ra):
-            if ra is True or ba is False:
-                effect, detail = (
-                    Effect.WIDEN,
-                    "unknown members now allowed" if ra is True else "additional members allowed",
-                )
+        for name in sorted(base_properties.keys() & rev_properties.keys()):
+            base_property = base.child("properties").child(name)
+            rev_property = rev.child("properties").child(name)
+            self.schema(ctx, _join(where, name), base_property, rev_property, stack)
+        base_extra = base.node.get("additionalProperties", True)
+        rev_extra = rev.node.get("additionalProperties", True)
+        if isinstance(base_extra, dict) and isinstance(rev_extra, dict):
+            extra = "additionalProperties"
+            self.schema(ctx, _join(where, "*"), base.child(extra), rev.child(extra), stack)
+        elif _canonical(base_extra) != _canonical(rev_extra):
+            if rev_extra is True or base_extra is False:
+                effect = Effect.WIDEN
+                detail = "unknown members now allowed" if rev_extra is True else "additional members allowed"
             else:
-                effect, detail = (
-                    Effect.NARROW,
-                    "unknown members no longer allowed" if ra is False else "additional members constrained",
-                )
-            at_b = f"{bptr}/additionalProperties" if "additionalProperties" in b else bptr
-            at_r = f"{rptr}/additionalProperties" if "additionalProperties" in r else rptr
-            self.schema_change(ctx, "additional-properties-changed", where, detail, at_b, at_r, effect)
+                effect = Effect.NARROW
+                detail = "unknown members no longer allowed" if rev_extra is False else "additional members constrained"
+            self.schema_change(
+                ctx,
+                "additional-properties-changed",
+                where,
+                detail,
+                base.at("additionalProperties"),
+                rev.at("additionalProperties"),
+                effect,
+            )
 
     def _branches(
-        self,
-        ctx: _Ctx,
-        where: str,
-        key: str,
-        b: dict[str, Any],
-        bptr: str,
-        r: dict[str, Any],
-        rptr: str,
-        stack: frozenset[tuple[str, str]],
+        self, ctx: _Ctx, where: str, key: str, base: Located, rev: Located, stack: frozenset[tuple[str, str]]
     ) -> None:
-        bl, rl = b.get(key), r.get(key)
-        if bl is None and rl is None:
+        base_branches, rev_branches = base.node.get(key), rev.node.get(key)
+        if base_branches is None and rev_branches is None:
             return
-        if not isinstance(bl, list) or not isinstance(rl, list):
+        if not isinstance(base_branches, list) or not isinstance(rev_branches, list):
             adds = Effect.NARROW if key == "allOf" else Effect.CHANGE
             self.schema_change(
                 ctx,
                 "composition-changed",
                 where,
-                f"{key} {'added' if rl else 'removed'}",
-                bptr,
-                rptr,
-                adds if rl else Effect.CHANGE,
+                f"{key} {'added' if rev_branches else 'removed'}",
+                base.pointer,
+                rev.pointer,
+                adds if rev_branches else Effect.CHANGE,
             )
             return
-        bc = [_canonical(self.base.inline(x)) for x in bl]
-        rc = [_canonical(self.rev.inline(x)) for x in rl]
-        if sorted(bc) == sorted(rc):
+        base_canonical = [_canonical(self.base.inline(branch)) for branch in base_branches]
+        rev_canonical = [_canonical(self.rev.inline(branch)) for branch in rev_branches]
+        if sorted(base_canonical) == sorted(rev_canonical):
             return  # same branches, maybe reordered
-        if len(bl) == len(rl):
-            for i, (x, y) in enumerate(zip(bl, rl, strict=True)):
-                self.schema(ctx, where, x, f"{bptr}/{key}/{i}", y, f"{rptr}/{key}/{i}", stack)
+        if len(base_branches) == len(rev_branches):
+            for i, (base_branch, rev_branch) in enumerate(zip(base_branches, rev_branches, strict=True)):
+                self.schema(
+                    ctx,
+                    where,
+                    Located(base_branch, f"{base.pointer}/{key}/{i}"),
+                    Located(rev_branch, f"{rev.pointer}/{key}/{i}"),
+                    stack,
+                )
             return
-        added, removed = [i for i, c in enumerate(rc) if c not in bc], [i for i, c in enumerate(bc) if c not in rc]
+        added = [i for i, branch in enumerate(rev_canonical) if branch not in base_canonical]
+        removed = [i for i, branch in enumerate(base_canonical) if branch not in rev_canonical]
         grow = Effect.NARROW if key == "allOf" else Effect.WIDEN
         shrink = Effect.WIDEN if key == "allOf" else Effect.NARROW
         for i in added:
@@ -504,9 +543,9 @@ class _Differ:
                 ctx,
                 "branch-added",
                 where,
-                f"{key} branch {_show(self.rev.inline(rl[i]))} added",
-                bptr,
-                f"{rptr}/{key}/{i}",
+                f"{key} branch {_show(self.rev.inline(rev_branches[i]))} added",
+                base.pointer,
+                f"{rev.pointer}/{key}/{i}",
                 grow,
             )
         for i in removed:
@@ -514,189 +553,188 @@ class _Differ:
                 ctx,
                 "branch-removed",
                 where,
-                f"{key} branch {_show(self.base.inline(bl[i]))} removed",
-                f"{bptr}/{key}/{i}",
-                rptr,
+                f"{key} branch {_show(self.base.inline(base_branches[i]))} removed",
+                f"{base.pointer}/{key}/{i}",
+                rev.pointer,
                 shrink,
             )
 
-    def _annotations(self, ctx: _Ctx, where: str, b: dict[str, Any], bptr: str, r: dict[str, Any], rptr: str) -> None:
-        if _canonical(b.get("default")) != _canonical(r.get("default")) or ("default" in b) != ("default" in r):
+    def _annotations(self, ctx: _Ctx, where: str, base: Located, rev: Located) -> None:
+        old, new = base.node, rev.node
+        if _canonical(old.get("default")) != _canonical(new.get("default")) or ("default" in old) != ("default" in new):
             self.schema_change(
                 ctx,
                 f"default-changed-{ctx.direction}",
                 where,
-                f"default {_show(b.get('default'))} -> {_show(r.get('default'))}",
-                bptr,
-                rptr,
+                f"default {_show(old.get('default'))} -> {_show(new.get('default'))}",
+                base.pointer,
+                rev.pointer,
                 Effect.NONE,
             )
         for key, direction in (("readOnly", "request"), ("writeOnly", "response")):
-            if bool(b.get(key)) != bool(r.get(key)) and ctx.direction == direction:
+            if bool(old.get(key)) != bool(new.get(key)) and ctx.direction == direction:
                 self.schema_change(
                     ctx,
                     "read-only-changed" if key == "readOnly" else "write-only-changed",
                     where,
-                    f"{key} -> {bool(r.get(key))}",
-                    bptr,
-                    rptr,
+                    f"{key} -> {bool(new.get(key))}",
+                    base.pointer,
+                    rev.pointer,
                     Effect.CHANGE,
                 )
-        if b.get("title") != r.get("title"):
+        if old.get("title") != new.get("title"):
             self.schema_change(
                 ctx,
                 "title-changed",
                 where,
-                f"title {_show(b.get('title'))} -> {_show(r.get('title'))}",
-                bptr,
-                rptr,
+                f"title {_show(old.get('title'))} -> {_show(new.get('title'))}",
+                base.pointer,
+                rev.pointer,
                 Effect.NONE,
             )
-        self.docs(ctx.operation, ctx.direction, where, b, r, bptr, rptr)
+        self.docs(ctx.operation, ctx.direction, where, base, rev)
 
     # -- operations ------------------------------------------------------------------------
     @staticmethod
-    def _operations(side: _Side) -> dict[tuple[str, str], tuple[str, str, dict[str, Any], dict[str, Any]]]:
-        found: dict[tuple[str, str], tuple[str, str, dict[str, Any], dict[str, Any]]] = {}
+    def _operations(side: _Side) -> dict[tuple[str, str], _Operation]:
+        found: dict[tuple[str, str], _Operation] = {}
         for path, item in (side.document.get("paths") or {}).items():
-            item, _ = side.deref(item, "")
+            item = side.deref(item, "").node
             for method in _METHODS:
                 if isinstance(item, dict) and isinstance(item.get(method), dict):
                     key = (method.upper(), re.sub(r"\{[^}]+\}", "{}", path))
-                    found[key] = (path, method, item[method], item)
+                    found[key] = _Operation(path, method, item[method], item)
         return found
 
     def operations(self) -> None:
         base, rev = self._operations(self.base), self._operations(self.rev)
         pairs = [(key, key) for key in base.keys() & rev.keys()]
         only_base, only_rev = sorted(base.keys() - rev.keys()), sorted(rev.keys() - base.keys())
-        by_id = {rev[k][2].get("operationId"): k for k in only_rev}
+        by_id = {rev[k].definition.get("operationId"): k for k in only_rev}
         for key in list(only_base):
-            match = by_id.get(base[key][2].get("operationId"))
+            match = by_id.get(base[key].definition.get("operationId"))
             if match is not None and match in only_rev:
                 pairs.append((key, match))
                 only_base.remove(key)
                 only_rev.remove(match)
-                bpath, rpath = base[key][0], rev[match][0]
-                renamed = str(rev[match][2].get("operationId"))
+                base_path, rev_path = base[key].path, rev[match].path
+                renamed = str(rev[match].definition.get("operationId"))
                 self.add(
                     "path-renamed",
                     renamed,
                     "request",
                     "path",
-                    f"{key[0]} {bpath} -> {match[0]} {rpath}",
-                    f"/paths/{_escape(bpath)}",
-                    f"/paths/{_escape(rpath)}",
+                    f"{key[0]} {base_path} -> {match[0]} {rev_path}",
+                    f"/paths/{_escape(base_path)}",
+                    f"/paths/{_escape(rev_path)}",
                 )
         for key in only_base:
-            path, method, op, _ = base[key]
+            removed = base[key]
             self.add(
                 "operation-removed",
-                str(op.get("operationId", f"{key[0]} {path}")),
+                str(removed.definition.get("operationId", f"{key[0]} {removed.path}")),
                 "request",
                 "operation",
-                f"{key[0]} {path} removed",
-                f"/paths/{_escape(path)}/{method}",
+                f"{key[0]} {removed.path} removed",
+                removed.pointer,
                 None,
             )
         for key in only_rev:
-            path, method, op, _ = rev[key]
+            added = rev[key]
             self.add(
                 "operation-added",
-                str(op.get("operationId", f"{key[0]} {path}")),
+                str(added.definition.get("operationId", f"{key[0]} {added.path}")),
                 "request",
                 "operation",
-                f"{key[0]} {path} added",
+                f"{key[0]} {added.path} added",
                 None,
-                f"/paths/{_escape(path)}/{method}",
+                added.pointer,
             )
-        for bkey, rkey in sorted(pairs):
-            self.operation(base[bkey], rev[rkey])
+        for base_key, rev_key in sorted(pairs):
+            self.operation(base[base_key], rev[rev_key])
 
-    def operation(
-        self, b: tuple[str, str, dict[str, Any], dict[str, Any]], r: tuple[str, str, dict[str, Any], dict[str, Any]]
-    ) -> None:
-        bpath, bmethod, bop, bitem = b
-        rpath, rmethod, rop, ritem = r
-        name = str(rop.get("operationId") or bop.get("operationId") or f"{rmethod.upper()} {rpath}")
-        bptr, rptr = f"/paths/{_escape(bpath)}/{bmethod}", f"/paths/{_escape(rpath)}/{rmethod}"
-        if bop.get("operationId") != rop.get("operationId"):
+    def operation(self, base: _Operation, rev: _Operation) -> None:
+        old, new = base.definition, rev.definition
+        name = str(new.get("operationId") or old.get("operationId") or f"{rev.method.upper()} {rev.path}")
+        if old.get("operationId") != new.get("operationId"):
             self.add(
                 "operation-id-changed",
                 name,
                 "request",
                 "operationId",
-                f"{_show(bop.get('operationId'))} -> {_show(rop.get('operationId'))}",
-                f"{bptr}/operationId",
-                f"{rptr}/operationId",
+                f"{_show(old.get('operationId'))} -> {_show(new.get('operationId'))}",
+                f"{base.pointer}/operationId",
+                f"{rev.pointer}/operationId",
             )
-        if (bop.get("tags") or []) != (rop.get("tags") or []):
+        if (old.get("tags") or []) != (new.get("tags") or []):
             self.add(
                 "tags-changed",
                 name,
                 "request",
                 "tags",
-                f"{_show(bop.get('tags'))} -> {_show(rop.get('tags'))}",
-                f"{bptr}/tags",
-                f"{rptr}/tags",
+                f"{_show(old.get('tags'))} -> {_show(new.get('tags'))}",
+                f"{base.pointer}/tags",
+                f"{rev.pointer}/tags",
             )
-        self.docs(name, "request", "operation", bop, rop, bptr, rptr)
-        self._security(name, bop, bptr, rop, rptr)
-        self._parameters(name, bpath, bop, bitem, bptr, rpath, rop, ritem, rptr)
-        self._request_body(name, bop, bptr, rop, rptr)
-        self._responses(name, bop, bptr, rop, rptr)
+        self.docs(name, "request", "operation", base.located, rev.located)
+        self._security(name, base, rev)
+        self._parameters(name, base, rev)
+        self._request_body(name, base, rev)
+        self._responses(name, base, rev)
 
-    def _security(self, name: str, bop: dict[str, Any], bptr: str, rop: dict[str, Any], rptr: str) -> None:
+    def _security(self, name: str, base: _Operation, rev: _Operation) -> None:
         def scopes(side: _Side, op: dict[str, Any]) -> tuple[bool, set[str]]:
             requirements = op.get("security", side.document.get("security")) or []
             found = {scope for requirement in requirements for names in requirement.values() for scope in names}
             return any(requirement for requirement in requirements), found
 
-        b_auth, b_scopes = scopes(self.base, bop)
-        r_auth, r_scopes = scopes(self.rev, rop)
-        at_b = f"{bptr}/security" if "security" in bop else "/security"
-        at_r = f"{rptr}/security" if "security" in rop else "/security"
-        if b_auth != r_auth:
-            rule = "security-requirement-added" if r_auth else "security-requirement-removed"
+        base_auth, base_scopes = scopes(self.base, base.definition)
+        rev_auth, rev_scopes = scopes(self.rev, rev.definition)
+        base_at = f"{base.pointer}/security" if "security" in base.definition else "/security"
+        rev_at = f"{rev.pointer}/security" if "security" in rev.definition else "/security"
+        if base_auth != rev_auth:
+            rule = "security-requirement-added" if rev_auth else "security-requirement-removed"
             self.add(
                 rule,
                 name,
                 "security",
                 "security",
-                "authentication required" if r_auth else "authentication no longer required",
-                at_b,
-                at_r,
+                "authentication required" if rev_auth else "authentication no longer required",
+                base_at,
+                rev_at,
             )
-        b_alts = self._alternatives(self.base, bop)
-        r_alts = self._alternatives(self.rev, rop)
-        if b_auth and r_auth:
+        base_alternatives = self._alternatives(self.base, base.definition)
+        rev_alternatives = self._alternatives(self.rev, rev.definition)
+        if base_auth and rev_auth:
             # A client holding the schemes of S satisfies a requirement T when T is a subset of S.
-            for alt in sorted(r_alts - b_alts, key=sorted):
-                covered = any(old <= alt for old in b_alts)
+            for alternative in sorted(rev_alternatives - base_alternatives, key=sorted):
+                covered = any(old <= alternative for old in base_alternatives)
                 self.add(
                     "security-alternative-covered" if covered else "security-alternative-added",
                     name,
                     "security",
                     "security",
-                    f"{_show(sorted(alt))} added",
-                    at_b,
-                    at_r,
+                    f"{_show(sorted(alternative))} added",
+                    base_at,
+                    rev_at,
                 )
-            for alt in sorted(b_alts - r_alts, key=sorted):
-                covered = any(new <= alt for new in r_alts)
+            for alternative in sorted(base_alternatives - rev_alternatives, key=sorted):
+                covered = any(new <= alternative for new in rev_alternatives)
                 self.add(
                     "security-alternative-covered" if covered else "security-alternative-removed",
                     name,
                     "security",
                     "security",
-                    f"{_show(sorted(alt))} removed",
-                    at_b,
-                    at_r,
+                    f"{_show(sorted(alternative))} removed",
+                    base_at,
+                    rev_at,
                 )
-        for scope in sorted(r_scopes - b_scopes):
-            self.add("scope-required-added", name, "security", "scopes", f"{scope} required", at_b, at_r)
-        for scope in sorted(b_scopes - r_scopes):
-            self.add("scope-required-removed", name, "security", "scopes", f"{scope} no longer required", at_b, at_r)
+        for scope in sorted(rev_scopes - base_scopes):
+            self.add("scope-required-added", name, "security", "scopes", f"{scope} required", base_at, rev_at)
+        for scope in sorted(base_scopes - rev_scopes):
+            self.add(
+                "scope-required-removed", name, "security", "scopes", f"{scope} no longer required", base_at, rev_at
+            )
 
     @staticmethod
     def _alternatives(side: _Side, op: dict[str, Any]) -> set[frozenset[str]]:
@@ -704,243 +742,213 @@ class _Differ:
         requirements = op.get("security", side.document.get("security")) or []
         return {frozenset(requirement) for requirement in requirements if requirement}
 
-    def _params(
-        self, side: _Side, op: dict[str, Any], item: dict[str, Any], ptr: str
-    ) -> dict[tuple[str, str], tuple[dict[str, Any], str]]:
-        found: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
-        item_ptr = ptr.rsplit("/", 1)[0]
-        for owner, at in ((item, item_ptr), (op, ptr)):
+    def _params(self, side: _Side, operation: _Operation) -> dict[tuple[str, str], Located]:
+        found: dict[tuple[str, str], Located] = {}
+        item_pointer = operation.pointer.rsplit("/", 1)[0]
+        for owner, pointer in ((operation.item, item_pointer), (operation.definition, operation.pointer)):
             for index, raw in enumerate(owner.get("parameters") or []):
-                param, where = side.deref(raw, f"{at}/parameters/{index}")
-                found[(str(param.get("in")), str(param.get("name")))] = (param, where)
+                param = side.deref(raw, f"{pointer}/parameters/{index}")
+                found[(str(param.node.get("in")), str(param.node.get("name")))] = param
         return found
 
-    def _parameters(
-        self,
-        name: str,
-        bpath: str,
-        bop: dict[str, Any],
-        bitem: dict[str, Any],
-        bptr: str,
-        rpath: str,
-        rop: dict[str, Any],
-        ritem: dict[str, Any],
-        rptr: str,
-    ) -> None:
-        bparams, rparams = self._params(self.base, bop, bitem, bptr), self._params(self.rev, rop, ritem, rptr)
+    def _parameters(self, name: str, base: _Operation, rev: _Operation) -> None:
+        base_params, rev_params = self._params(self.base, base), self._params(self.rev, rev)
         pairs: list[tuple[tuple[str, str], tuple[str, str]]] = []
-        bnames, rnames = re.findall(r"\{([^}]+)\}", bpath), re.findall(r"\{([^}]+)\}", rpath)
-        if len(bnames) == len(rnames):
-            for old, new in zip(bnames, rnames, strict=True):
-                if old != new and ("path", old) in bparams and ("path", new) in rparams:
+        base_names, rev_names = re.findall(r"\{([^}]+)\}", base.path), re.findall(r"\{([^}]+)\}", rev.path)
+        if len(base_names) == len(rev_names):
+            for old, new in zip(base_names, rev_names, strict=True):
+                if old != new and ("path", old) in base_params and ("path", new) in rev_params:
                     self.add(
                         "path-parameter-renamed",
                         name,
                         "request",
                         f"path parameter {old}",
                         f"renamed to {new}",
-                        bparams[("path", old)][1],
-                        rparams[("path", new)][1],
+                        base_params[("path", old)].pointer,
+                        rev_params[("path", new)].pointer,
                     )
                     pairs.append((("path", old), ("path", new)))
-        renamed_b, renamed_r = {p[0] for p in pairs}, {p[1] for p in pairs}
-        for key in sorted(rparams.keys() - bparams.keys() - renamed_r):
-            param, where = rparams[key]
-            rule = "parameter-added-required" if param.get("required") else "parameter-added-optional"
-            self.add(rule, name, "request", f"{key[0]} parameter {key[1]}", "added", None, where)
-        for key in sorted(bparams.keys() - rparams.keys() - renamed_b):
-            self.add(
-                "parameter-removed", name, "request", f"{key[0]} parameter {key[1]}", "removed", bparams[key][1], None
-            )
-        pairs += [(key, key) for key in sorted(bparams.keys() & rparams.keys())]
+        renamed_base, renamed_rev = {pair[0] for pair in pairs}, {pair[1] for pair in pairs}
+        for key in sorted(rev_params.keys() - base_params.keys() - renamed_rev):
+            param = rev_params[key]
+            rule = "parameter-added-required" if param.node.get("required") else "parameter-added-optional"
+            self.add(rule, name, "request", f"{key[0]} parameter {key[1]}", "added", None, param.pointer)
+        for key in sorted(base_params.keys() - rev_params.keys() - renamed_base):
+            label = f"{key[0]} parameter {key[1]}"
+            self.add("parameter-removed", name, "request", label, "removed", base_params[key].pointer, None)
+        pairs += [(key, key) for key in sorted(base_params.keys() & rev_params.keys())]
         ctx = _Ctx(name, "request")
-        for bkey, rkey in pairs:
-            (bparam, bp), (rparam, rp) = bparams[bkey], rparams[rkey]
-            label = f"{rkey[0]} parameter {rkey[1]}"
-            if bool(bparam.get("required")) != bool(rparam.get("required")):
-                effect = Effect.NARROW if rparam.get("required") else Effect.WIDEN
+        for base_key, rev_key in pairs:
+            base_param, rev_param = base_params[base_key], rev_params[rev_key]
+            label = f"{rev_key[0]} parameter {rev_key[1]}"
+            if bool(base_param.node.get("required")) != bool(rev_param.node.get("required")):
+                effect = Effect.NARROW if rev_param.node.get("required") else Effect.WIDEN
                 self.add(
                     "parameter-required-changed",
                     name,
                     "request",
                     label,
-                    "now required" if rparam.get("required") else "now optional",
-                    f"{bp}/required",
-                    f"{rp}/required",
+                    "now required" if rev_param.node.get("required") else "now optional",
+                    f"{base_param.pointer}/required",
+                    f"{rev_param.pointer}/required",
                     effect,
                 )
-            self.docs(name, "request", label, bparam, rparam, bp, rp)
-            if "schema" in bparam or "schema" in rparam:
-                self.schema(
-                    ctx,
-                    label,
-                    bparam.get("schema", {}),
-                    f"{bp}/schema",
-                    rparam.get("schema", {}),
-                    f"{rp}/schema",
-                    frozenset(),
-                )
+            self.docs(name, "request", label, base_param, rev_param)
+            if "schema" in base_param.node or "schema" in rev_param.node:
+                self.schema(ctx, label, base_param.child("schema"), rev_param.child("schema"), frozenset())
 
-    def _request_body(self, name: str, bop: dict[str, Any], bptr: str, rop: dict[str, Any], rptr: str) -> None:
-        bbody, bp = self.base.deref(bop.get("requestBody") or {}, f"{bptr}/requestBody")
-        rbody, rp = self.rev.deref(rop.get("requestBody") or {}, f"{rptr}/requestBody")
-        if bool(bbody.get("required")) != bool(rbody.get("required")):
-            effect = Effect.NARROW if rbody.get("required") else Effect.WIDEN
+    def _request_body(self, name: str, base: _Operation, rev: _Operation) -> None:
+        base_body = self.base.deref(base.definition.get("requestBody") or {}, f"{base.pointer}/requestBody")
+        rev_body = self.rev.deref(rev.definition.get("requestBody") or {}, f"{rev.pointer}/requestBody")
+        if bool(base_body.node.get("required")) != bool(rev_body.node.get("required")):
+            effect = Effect.NARROW if rev_body.node.get("required") else Effect.WIDEN
             self.add(
                 "request-body-required-changed",
                 name,
                 "request",
                 "(body)",
-                "body now required" if rbody.get("required") else "body now optional",
-                bp,
-                rp,
+                "body now required" if rev_body.node.get("required") else "body now optional",
+                base_body.pointer,
+                rev_body.pointer,
                 effect,
             )
-        self.docs(name, "request", "(body)", bbody, rbody, bp, rp)
-        self._content(_Ctx(name, "request"), "(body)", bbody, bp, rbody, rp)
+        self.docs(name, "request", "(body)", base_body, rev_body)
+        self._content(_Ctx(name, "request"), "(body)", base_body, rev_body)
 
-    def _content(self, ctx: _Ctx, where: str, b: dict[str, Any], bp: str, r: dict[str, Any], rp: str) -> None:
-        bc, rc = b.get("content") or {}, r.get("content") or {}
-        adds, drops = (Effect.WIDEN, Effect.NARROW)
-        for media in sorted(rc.keys() - bc.keys()):
+    def _content(self, ctx: _Ctx, where: str, base: Located, rev: Located) -> None:
+        base_content, rev_content = base.node.get("content") or {}, rev.node.get("content") or {}
+        for media in sorted(rev_content.keys() - base_content.keys()):
             self.schema_change(
                 ctx,
                 "content-type-added",
                 where,
                 f"content type {media} added",
-                bp,
-                f"{rp}/content/{_escape(media)}",
-                adds,
+                base.pointer,
+                f"{rev.pointer}/content/{_escape(media)}",
+                Effect.WIDEN,
             )
-        for media in sorted(bc.keys() - rc.keys()):
+        for media in sorted(base_content.keys() - rev_content.keys()):
             self.schema_change(
                 ctx,
                 "content-type-removed",
                 where,
                 f"content type {media} removed",
-                f"{bp}/content/{_escape(media)}",
-                rp,
-                drops,
+                f"{base.pointer}/content/{_escape(media)}",
+                rev.pointer,
+                Effect.NARROW,
             )
-        for media in sorted(bc.keys() & rc.keys()):
-            bm, rm = bc[media] or {}, rc[media] or {}
-            at_b, at_r = f"{bp}/content/{_escape(media)}", f"{rp}/content/{_escape(media)}"
-            self.docs(ctx.operation, ctx.direction, where, bm, rm, at_b, at_r)
-            if "schema" in bm or "schema" in rm:
-                self.schema(
-                    ctx,
-                    where,
-                    bm.get("schema", {}),
-                    f"{at_b}/schema",
-                    rm.get("schema", {}),
-                    f"{at_r}/schema",
-                    frozenset(),
-                )
+        for media in sorted(base_content.keys() & rev_content.keys()):
+            base_media = Located(base_content[media] or {}, f"{base.pointer}/content/{_escape(media)}")
+            rev_media = Located(rev_content[media] or {}, f"{rev.pointer}/content/{_escape(media)}")
+            self.docs(ctx.operation, ctx.direction, where, base_media, rev_media)
+            if "schema" in base_media.node or "schema" in rev_media.node:
+                self.schema(ctx, where, base_media.child("schema"), rev_media.child("schema"), frozenset())
 
-    def _responses(self, name: str, bop: dict[str, Any], bptr: str, rop: dict[str, Any], rptr: str) -> None:
-        bres, rres = bop.get("responses") or {}, rop.get("responses") or {}
-        for code in sorted(rres.keys() - bres.keys(), key=str):
+    def _responses(self, name: str, base: _Operation, rev: _Operation) -> None:
+        base_responses = base.definition.get("responses") or {}
+        rev_responses = rev.definition.get("responses") or {}
+        for code in sorted(rev_responses.keys() - base_responses.keys(), key=str):
             rule = "status-added-success" if str(code).startswith("2") else "status-added-error"
-            self.add(
-                rule, name, "response", f"status {code}", "documented", None, f"{rptr}/responses/{_escape(str(code))}"
-            )
-        for code in sorted(bres.keys() - rres.keys(), key=str):
+            rev_at = f"{rev.pointer}/responses/{_escape(str(code))}"
+            self.add(rule, name, "response", f"status {code}", "documented", None, rev_at)
+        for code in sorted(base_responses.keys() - rev_responses.keys(), key=str):
             self.add(
                 "status-removed",
                 name,
                 "response",
                 f"status {code}",
                 "no longer documented",
-                f"{bptr}/responses/{_escape(str(code))}",
+                f"{base.pointer}/responses/{_escape(str(code))}",
                 None,
             )
-        for code in sorted(bres.keys() & rres.keys(), key=str):
-            b, bp = self.base.deref(bres[code], f"{bptr}/responses/{_escape(str(code))}")
-            r, rp = self.rev.deref(rres[code], f"{rptr}/responses/{_escape(str(code))}")
+        for code in sorted(base_responses.keys() & rev_responses.keys(), key=str):
+            base_response = self.base.deref(base_responses[code], f"{base.pointer}/responses/{_escape(str(code))}")
+            rev_response = self.rev.deref(rev_responses[code], f"{rev.pointer}/responses/{_escape(str(code))}")
             ctx = _Ctx(name, "response", str(code))
-            self.docs(name, "response", f"status {code}", b, r, bp, rp)
-            self._content(ctx, "(body)", b, bp, r, rp)
-            bh, rh = b.get("headers") or {}, r.get("headers") or {}
-            for header in sorted(rh.keys() - bh.keys()):
-                h, hp = self.rev.deref(rh[header], f"{rp}/headers/{_escape(header)}")
-                rule = "response-header-added-required" if h.get("required") else "response-header-added"
-                self.add(rule, name, "response", f"header {header}", "added", bp, hp, status=str(code))
-            for header in sorted(bh.keys() - rh.keys()):
+            self.docs(name, "response", f"status {code}", base_response, rev_response)
+            self._content(ctx, "(body)", base_response, rev_response)
+            base_headers = base_response.node.get("headers") or {}
+            rev_headers = rev_response.node.get("headers") or {}
+            for header in sorted(rev_headers.keys() - base_headers.keys()):
+                added = self.rev.deref(rev_headers[header], f"{rev_response.pointer}/headers/{_escape(header)}")
+                rule = "response-header-added-required" if added.node.get("required") else "response-header-added"
+                self.add(
+                    rule,
+                    name,
+                    "response",
+                    f"header {header}",
+                    "added",
+                    base_response.pointer,
+                    added.pointer,
+                    status=str(code),
+                )
+            for header in sorted(base_headers.keys() - rev_headers.keys()):
                 self.add(
                     "response-header-removed",
                     name,
                     "response",
                     f"header {header}",
                     "removed",
-                    f"{bp}/headers/{_escape(header)}",
-                    rp,
+                    f"{base_response.pointer}/headers/{_escape(header)}",
+                    rev_response.pointer,
                     status=str(code),
                 )
-            for header in sorted(bh.keys() & rh.keys()):
-                h1, p1 = self.base.deref(bh[header], f"{bp}/headers/{_escape(header)}")
-                h2, p2 = self.rev.deref(rh[header], f"{rp}/headers/{_escape(header)}")
-                self.docs(name, "response", f"header {header}", h1, h2, p1, p2)
-                self.schema(
-                    ctx,
-                    f"header {header}",
-                    h1.get("schema", {}),
-                    f"{p1}/schema",
-                    h2.get("schema", {}),
-                    f"{p2}/schema",
-                    frozenset(),
+            for header in sorted(base_headers.keys() & rev_headers.keys()):
+                base_header = self.base.deref(
+                    base_headers[header], f"{base_response.pointer}/headers/{_escape(header)}"
                 )
+                rev_header = self.rev.deref(rev_headers[header], f"{rev_response.pointer}/headers/{_escape(header)}")
+                self.docs(name, "response", f"header {header}", base_header, rev_header)
+                where = f"header {header}"
+                self.schema(ctx, where, base_header.child("schema"), rev_header.child("schema"), frozenset())
 
     # -- document level --------------------------------------------------------------------
     def document(self) -> None:
-        b, r = self.base.document, self.rev.document
-        binfo, rinfo = b.get("info") or {}, r.get("info") or {}
-        for key in sorted((binfo.keys() | rinfo.keys()) - {"version"}):
-            if _canonical(binfo.get(key)) != _canonical(rinfo.get(key)):
+        base_document, rev_document = self.base.document, self.rev.document
+        base_info = Located(base_document.get("info") or {}, "/info")
+        rev_info = Located(rev_document.get("info") or {}, "/info")
+        for key in sorted((base_info.node.keys() | rev_info.node.keys()) - {"version"}):
+            if _canonical(base_info.node.get(key)) != _canonical(rev_info.node.get(key)):
                 self.add(
-                    "info-changed",
-                    DOCUMENT,
-                    "document",
-                    f"info.{key}",
-                    "changed",
-                    f"/info/{key}" if key in binfo else "/info",
-                    f"/info/{key}" if key in rinfo else "/info",
+                    "info-changed", DOCUMENT, "document", f"info.{key}", "changed", base_info.at(key), rev_info.at(key)
                 )
-        bsrv = {s.get("url"): i for i, s in enumerate(b.get("servers") or [])}
-        rsrv = {s.get("url"): i for i, s in enumerate(r.get("servers") or [])}
-        for url in sorted(rsrv.keys() - bsrv.keys(), key=str):
+        base_servers = {server.get("url"): i for i, server in enumerate(base_document.get("servers") or [])}
+        rev_servers = {server.get("url"): i for i, server in enumerate(rev_document.get("servers") or [])}
+        for url in sorted(rev_servers.keys() - base_servers.keys(), key=str):
             self.add(
                 "server-added",
                 DOCUMENT,
                 "document",
                 "servers",
                 f"{url} added",
-                "/servers" if bsrv else None,
-                f"/servers/{rsrv[url]}",
+                "/servers" if base_servers else None,
+                f"/servers/{rev_servers[url]}",
             )
-        for url in sorted(bsrv.keys() - rsrv.keys(), key=str):
+        for url in sorted(base_servers.keys() - rev_servers.keys(), key=str):
             self.add(
                 "server-removed",
                 DOCUMENT,
                 "document",
                 "servers",
                 f"{url} removed",
-                f"/servers/{bsrv[url]}",
-                "/servers" if rsrv else None,
+                f"/servers/{base_servers[url]}",
+                "/servers" if rev_servers else None,
             )
-        for url in sorted(bsrv.keys() & rsrv.keys(), key=str):
-            bs, rs = (b["servers"][bsrv[url]], r["servers"][rsrv[url]])
-            self.docs(DOCUMENT, "document", f"server {url}", bs, rs, f"/servers/{bsrv[url]}", f"/servers/{rsrv[url]}")
+        for url in sorted(base_servers.keys() & rev_servers.keys(), key=str):
+            base_server = Located(base_document["servers"][base_servers[url]], f"/servers/{base_servers[url]}")
+            rev_server = Located(rev_document["servers"][rev_servers[url]], f"/servers/{rev_servers[url]}")
+            self.docs(DOCUMENT, "document", f"server {url}", base_server, rev_server)
         self._schemes()
 
     def _schemes(self) -> None:
-        bs = (self.base.document.get("components") or {}).get("securitySchemes") or {}
-        rs = (self.rev.document.get("components") or {}).get("securitySchemes") or {}
+        base_schemes = (self.base.document.get("components") or {}).get("securitySchemes") or {}
+        rev_schemes = (self.rev.document.get("components") or {}).get("securitySchemes") or {}
         at = "/components/securitySchemes"
-        for name in sorted(rs.keys() - bs.keys()):
+        for name in sorted(rev_schemes.keys() - base_schemes.keys()):
             self.add(
                 "security-scheme-added", DOCUMENT, "security", f"scheme {name}", "added", None, f"{at}/{_escape(name)}"
             )
-        for name in sorted(bs.keys() - rs.keys()):
+        for name in sorted(base_schemes.keys() - rev_schemes.keys()):
             self.add(
                 "security-scheme-removed",
                 DOCUMENT,
@@ -950,67 +958,67 @@ class _Differ:
                 f"{at}/{_escape(name)}",
                 None,
             )
-        for name in sorted(bs.keys() & rs.keys()):
-            b, bp = self.base.deref(bs[name], f"{at}/{_escape(name)}")
-            r, rp = self.rev.deref(rs[name], f"{at}/{_escape(name)}")
+        for name in sorted(base_schemes.keys() & rev_schemes.keys()):
+            base_scheme = self.base.deref(base_schemes[name], f"{at}/{_escape(name)}")
+            rev_scheme = self.rev.deref(rev_schemes[name], f"{at}/{_escape(name)}")
             where = f"scheme {name}"
-            self.docs(DOCUMENT, "security", where, b, r, bp, rp)
+            self.docs(DOCUMENT, "security", where, base_scheme, rev_scheme)
             for key in ("type", "scheme", "in", "name", "bearerFormat", "openIdConnectUrl"):
-                if b.get(key) != r.get(key):
+                if base_scheme.node.get(key) != rev_scheme.node.get(key):
                     self.add(
                         "security-scheme-changed",
                         DOCUMENT,
                         "security",
                         where,
-                        f"{key} {_show(b.get(key))} -> {_show(r.get(key))}",
-                        f"{bp}/{key}",
-                        f"{rp}/{key}",
+                        f"{key} {_show(base_scheme.node.get(key))} -> {_show(rev_scheme.node.get(key))}",
+                        f"{base_scheme.pointer}/{key}",
+                        f"{rev_scheme.pointer}/{key}",
                     )
-            bflows, rflows = b.get("flows") or {}, r.get("flows") or {}
-            for flow in sorted(bflows.keys() ^ rflows.keys()):
+            base_flows, rev_flows = base_scheme.node.get("flows") or {}, rev_scheme.node.get("flows") or {}
+            for flow in sorted(base_flows.keys() ^ rev_flows.keys()):
                 self.add(
                     "security-scheme-changed",
                     DOCUMENT,
                     "security",
                     where,
-                    f"flow {flow} {'added' if flow in rflows else 'removed'}",
-                    f"{bp}/flows",
-                    f"{rp}/flows",
+                    f"flow {flow} {'added' if flow in rev_flows else 'removed'}",
+                    f"{base_scheme.pointer}/flows",
+                    f"{rev_scheme.pointer}/flows",
                 )
-            for flow in sorted(bflows.keys() & rflows.keys()):
-                bf, rf = bflows[flow] or {}, rflows[flow] or {}
-                fb, fr = f"{bp}/flows/{flow}", f"{rp}/flows/{flow}"
+            for flow in sorted(base_flows.keys() & rev_flows.keys()):
+                base_flow = Located(base_flows[flow] or {}, f"{base_scheme.pointer}/flows/{flow}")
+                rev_flow = Located(rev_flows[flow] or {}, f"{rev_scheme.pointer}/flows/{flow}")
                 for key in ("tokenUrl", "authorizationUrl", "refreshUrl"):
-                    if bf.get(key) != rf.get(key):
+                    if base_flow.node.get(key) != rev_flow.node.get(key):
                         self.add(
                             "token-url-changed",
                             DOCUMENT,
                             "security",
                             f"{where} {flow}.{key}",
-                            f"{_show(bf.get(key))} -> {_show(rf.get(key))}",
-                            f"{fb}/{key}",
-                            f"{fr}/{key}",
+                            f"{_show(base_flow.node.get(key))} -> {_show(rev_flow.node.get(key))}",
+                            f"{base_flow.pointer}/{key}",
+                            f"{rev_flow.pointer}/{key}",
                         )
-                bsc, rsc = bf.get("scopes") or {}, rf.get("scopes") or {}
-                for scope in sorted(rsc.keys() - bsc.keys()):
+                base_scopes, rev_scopes = base_flow.node.get("scopes") or {}, rev_flow.node.get("scopes") or {}
+                for scope in sorted(rev_scopes.keys() - base_scopes.keys()):
                     self.add(
                         "scope-declared-added",
                         DOCUMENT,
                         "security",
                         f"{where} scopes",
                         f"{scope} declared",
-                        f"{fb}/scopes",
-                        f"{fr}/scopes/{_escape(scope)}",
+                        f"{base_flow.pointer}/scopes",
+                        f"{rev_flow.pointer}/scopes/{_escape(scope)}",
                     )
-                for scope in sorted(bsc.keys() - rsc.keys()):
+                for scope in sorted(base_scopes.keys() - rev_scopes.keys()):
                     self.add(
                         "scope-declared-removed",
                         DOCUMENT,
                         "security",
                         f"{where} scopes",
                         f"{scope} no longer declared",
-                        f"{fb}/scopes/{_escape(scope)}",
-                        f"{fr}/scopes",
+                        f"{base_flow.pointer}/scopes/{_escape(scope)}",
+                        f"{rev_flow.pointer}/scopes",
                     )
 
 

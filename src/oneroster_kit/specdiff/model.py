@@ -5,8 +5,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+from typing import Literal
 
-__all__ = ["Audience", "Change", "Level", "Severity", "Verdict"]
+__all__ = ["Audience", "Change", "Direction", "Level", "Severity", "Verdict"]
+
+# Where a change is: in what clients send, in what servers answer, in security, in the rest of the
+# document, or in the generated SDK's API (found by the SDK check).
+Direction = Literal["request", "response", "security", "document", "sdk"]
 
 
 class Audience(StrEnum):
@@ -44,7 +49,7 @@ class Change:
 
     rule: str  # e.g. "enum-value-added"
     operation: str  # operationId, or "(document)" for servers, security schemes, info
-    direction: str  # "request", "response", "security", "document"
+    direction: Direction
     where: str  # the field, parameter or status it is about, e.g. "result.scoreStatus"
     detail: str  # what changed, e.g. "'late' added"
     base_pointer: str | None
