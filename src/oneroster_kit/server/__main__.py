@@ -191,12 +191,14 @@ def _open(args: argparse.Namespace, seed_it: bool) -> Storage:
     return store
 
 
-def _listening_socket(host: str, port: int) -> socket.socket:
+def _listening_socket(host: str, port: int, shared_port: bool = False) -> socket.socket:
     # proto=IPPROTO_TCP: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP;
     # without it Nagle's algorithm plus the client's delayed ACK add ~40 ms to keep-alive requests.
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if shared_port:  # one socket per worker on one port: the kernel spreads connections over them
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     return sock
 
@@ -247,12 +249,16 @@ def _supervise(args: argparse.Namespace, argv: list[str]) -> int:
             store.close()
     except (SeedError, StorageError, DatabaseBusyError, UnknownFaultError) as error:
         return _error(error)
+    sockets: list[socket.socket] = []
     try:
-        sock = _listening_socket(args.host, args.port)
-        sock.listen(2048)
+        for _ in range(args.workers):
+            port = sockets[0].getsockname()[1] if sockets else args.port
+            sockets.append(_listening_socket(args.host, port, shared_port=True))
+            sockets[-1].listen(2048)
     except OSError as error:
         return _error(f"cannot listen on {args.host}:{args.port}: {error}")
-    pool = WorkerPool(worker_command(argv), sock, args.workers, sys.stdout, sys.stderr)
+    sock = sockets[0]
+    pool = WorkerPool(worker_command(argv), sockets, sys.stdout, sys.stderr)
     try:
         pids = pool.start()
     except WorkerStartError as error:

@@ -24,9 +24,11 @@ character an id may contain, and byte order is SQLite's order.
 
 **Schema.** Tables `oneroster_meta`, `oneroster_results`, `oneroster_classes`,
 `oneroster_seed_objects` in the connection's schema. Start-up creates or migrates them inside a
-transaction holding an advisory lock, so several workers starting at once create them once;
+transaction holding an advisory lock, so several servers starting at once create them once;
 migrations are numbered and recorded in `oneroster_meta.schema_version`; a database of a newer
-version is refused.
+version is refused. The seed is inserted under the same lock, never over an existing row, and
+marked done (`seeded`) in the same transaction: until then every server starting seeds, and
+whichever comes first inserts the classes (once).
 
 **The database going away.** A lost connection is dropped and the next group reconnects; while
 the database cannot be reached each write fails at once with `DatabaseUnavailableError` (503 with
@@ -61,6 +63,7 @@ from oneroster_kit.server.backend import (
     Write,
     format_timestamp,
 )
+from oneroster_kit.server.documents import StampedDocument
 
 __all__ = ["PostgresStore", "redact_url"]
 
@@ -80,17 +83,42 @@ _MIGRATIONS: tuple[str, ...] = (
         kind text NOT NULL, sourced_id bytea NOT NULL, document text NOT NULL, PRIMARY KEY (kind, sourced_id));
     """,
 )
-_LOCK_RESOURCES = "SELECT pg_advisory_xact_lock(key) FROM unnest(%s::bigint[]) AS key"
+_LOCK_RESOURCES = "SELECT pg_advisory_xact_lock(key) FROM unnest(%b::bigint[]) AS key"
 _UPSERT_RESULTS = (
     "INSERT INTO oneroster_results (sourced_id, document, modified_ms) "
-    "SELECT * FROM unnest(%s::bytea[], %s::text[], %s::bigint[]) "
+    "SELECT * FROM unnest(%b::bytea[], %b::text[], %b::bigint[]) "
     "ON CONFLICT (sourced_id) DO UPDATE SET document = excluded.document, modified_ms = excluded.modified_ms"
 )
 _UPDATE_CLASSES = (
     "UPDATE oneroster_classes AS c SET document = v.document, modified_ms = v.modified_ms "
-    "FROM unnest(%s::bytea[], %s::text[], %s::bigint[]) AS v (sourced_id, document, modified_ms) "
+    "FROM unnest(%b::bytea[], %b::text[], %b::bigint[]) AS v (sourced_id, document, modified_ms) "
     "WHERE c.sourced_id = v.sourced_id"
 )
+
+
+def _stamp_text(ms: str) -> str:
+    """SQL for `backend.format_timestamp(ms)`: 2026-11-20T14:30:00.123Z (UTC, whatever the session's zone)."""
+    return f"""to_char(timestamp '1970-01-01' + ({ms}) * interval '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
+
+
+# Result upserts whose text is a `StampedDocument` (the server's): one statement, no explicit lock.
+# The row lock of ON CONFLICT serialises writers of one id, and DO UPDATE sees the latest committed
+# row, so the stamp is max(the database clock, the stored stamp + 1 ms); rows are inserted in id
+# order, so two statements never wait for each other in a cycle. The stamp is spliced into the
+# text in SQL: `head` + stamp + `tail` on insert, or, when the clock is not past the stored stamp,
+# written over the stamp that follows the first `,"dateLastModified":"` (see StampedDocument).
+_UPSERT_STAMPED = f"""
+INSERT INTO oneroster_results AS r (sourced_id, document, modified_ms)
+SELECT v.sourced_id, v.head || '"' || {_stamp_text("clock.ms")} || '"' || v.tail, clock.ms
+FROM unnest(%b::bytea[], %b::text[], %b::text[]) AS v (sourced_id, head, tail),
+     (SELECT {_NOW_MS} AS ms) AS clock
+ON CONFLICT (sourced_id) DO UPDATE SET
+    modified_ms = greatest(excluded.modified_ms, r.modified_ms + 1),
+    document = CASE WHEN excluded.modified_ms > r.modified_ms THEN excluded.document ELSE overlay(
+        excluded.document PLACING {_stamp_text("r.modified_ms + 1")}
+        FROM strpos(excluded.document, ',"dateLastModified":"') + 21 FOR 24) END
+RETURNING sourced_id, document
+"""
 # Errors that mean "not now": another session holds the lock, or the statement was cancelled.
 _BUSY = (
     pg_errors.LockNotAvailable,
@@ -157,11 +185,13 @@ class PostgresStore(Storage):
         self._lock = threading.Lock()
         self._connection: psycopg.Connection[tuple[Any, ...]] | None = None
         self._unavailable = False  # logged once per outage
+        self._serving = False  # outages are logged once the database has been opened
         try:
             rows = self._open_schema()
         except DatabaseBusyError as error:
             raise StorageError(f"{self.where}: cannot open the database: {error}") from None
         self.token_salt = bytes.fromhex(rows["token_salt"])
+        self._serving = True
 
     # -- connection ------------------------------------------------------------------------------
     def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
@@ -179,7 +209,7 @@ class PostgresStore(Storage):
             )
         except _UNAVAILABLE as error:
             self._mark_unavailable(error)
-            raise DatabaseUnavailableError(f"{self.where}: {_one_line(error)}") from None
+            raise DatabaseUnavailableError(_one_line(error)) from None
         if self._unavailable:
             self._unavailable = False
             print(f"postgresql: {self.where} is reachable again", file=sys.stderr, flush=True)
@@ -187,7 +217,7 @@ class PostgresStore(Storage):
         return connection
 
     def _mark_unavailable(self, error: BaseException) -> None:
-        if not self._unavailable:
+        if self._serving and not self._unavailable:
             self._unavailable = True
             print(f"postgresql: {self.where} is unavailable: {_one_line(error)}", file=sys.stderr, flush=True)
 
@@ -195,12 +225,12 @@ class PostgresStore(Storage):
         """What a failed transaction is answered with; the connection is rolled back or dropped."""
         if isinstance(error, _BUSY):
             if self._rollback(connection):
-                return DatabaseBusyError(f"{self.where}: {_one_line(error)}")
+                return DatabaseBusyError(_one_line(error))
         elif not isinstance(error, _UNAVAILABLE) and self._rollback(connection):
             return error  # a real error of the statement (a bug): the caller answers 500
         self._drop(connection)
         self._mark_unavailable(error)
-        return DatabaseUnavailableError(f"{self.where}: {_one_line(error)}")
+        return DatabaseUnavailableError(_one_line(error))
 
     def _rollback(self, connection: psycopg.Connection[tuple[Any, ...]]) -> bool:
         try:
@@ -233,7 +263,9 @@ class PostgresStore(Storage):
                     raise StorageError(
                         f"{self.where}: schema version {version}, this server knows up to {len(_MIGRATIONS)}"
                     )
-                self.is_new = version == 0
+                # New until a seed has been committed: a server that starts beside another one which
+                # created the schema but has not seeded yet seeds too (the seed never inserts twice).
+                self.is_new = "seeded" not in rows
                 for migration in _MIGRATIONS[version:]:
                     connection.execute(migration.encode())  # several statements: the simple query protocol
                 connection.execute(
@@ -267,28 +299,72 @@ class PostgresStore(Storage):
                 raise self._failed(connection, error) from None
 
     def _write(self, connection: psycopg.Connection[tuple[Any, ...]], writes: Sequence[Write]) -> list[Any]:
+        stamped = [w.build for w in writes if isinstance(w, ResultUpsert) and isinstance(w.build, StampedDocument)]
+        results = sum(isinstance(w, ResultUpsert) for w in writes)
+        if len(stamped) == results == len(writes):  # the server's usual group: result PUTs only
+            return self._write_stamped(connection, writes, in_transaction=False)
+        connection.execute("BEGIN")
+        if len(stamped) == results:  # class updates under their locks, then the results' one statement
+            classes = [w for w in writes if isinstance(w, ClassUpdate)]
+            outcomes = iter(self._write_locked(connection, classes))
+            stored = iter(self._write_stamped(connection, [w for w in writes if isinstance(w, ResultUpsert)], True))
+            merged = [next(outcomes) if isinstance(w, ClassUpdate) else next(stored) for w in writes]
+        else:
+            merged = self._write_locked(connection, writes)
+        connection.execute("COMMIT")
+        return merged
+
+    def _write_stamped(
+        self, connection: psycopg.Connection[tuple[Any, ...]], writes: Sequence[Write], in_transaction: bool
+    ) -> list[str | Exception | None]:
+        """Result upserts of `StampedDocument`s: one statement per round of distinct ids (usually one)."""
+        rounds: list[dict[bytes, StampedDocument]] = [{}]
+        placed: list[tuple[int, bytes]] = []  # each write's round and id
+        for write in writes:
+            assert isinstance(write, ResultUpsert) and isinstance(write.build, StampedDocument)
+            sourced_id = _id(write.sourced_id)
+            if sourced_id in rounds[-1]:  # the same id twice in one group: a later statement, a later stamp
+                rounds.append({})
+            rounds[-1][sourced_id] = write.build
+            placed.append((len(rounds) - 1, sourced_id))
+        if len(rounds) > 1 and not in_transaction:
+            connection.execute("BEGIN")
+        stored: list[dict[bytes, str]] = []
+        for documents in rounds:
+            ids = sorted(documents)
+            rows = connection.execute(
+                _UPSERT_STAMPED, [ids, [documents[i].head for i in ids], [documents[i].tail for i in ids]]
+            ).fetchall()
+            stored.append({bytes(sourced_id): document for sourced_id, document in rows})
+        if len(rounds) > 1 and not in_transaction:
+            connection.execute("COMMIT")
+        return [stored[number][sourced_id] for number, sourced_id in placed]
+
+    def _write_locked(
+        self, connection: psycopg.Connection[tuple[Any, ...]], writes: Sequence[Write]
+    ) -> list[str | Exception | None]:
+        """Any writes, in the open transaction: a lock per resource, the stored stamps, the texts built here."""
         result_ids = list(dict.fromkeys(_id(w.sourced_id) for w in writes if isinstance(w, ResultUpsert)))
         class_ids = list(dict.fromkeys(_id(w.sourced_id) for w in writes if isinstance(w, ClassUpdate)))
         keys = sorted(
             {_lock_key("results", i) for i in result_ids} | {_lock_key("classes", i) for i in class_ids}
         )  # one global order: two groups never wait for each other in a cycle
         with connection.pipeline():
-            connection.execute("BEGIN")
             connection.execute(_LOCK_RESOURCES, [keys])
             clock = connection.execute(f"SELECT {_NOW_MS}")
             stored_results = connection.execute(
-                "SELECT sourced_id, modified_ms FROM oneroster_results WHERE sourced_id = ANY(%s)", [result_ids]
+                "SELECT sourced_id, modified_ms FROM oneroster_results WHERE sourced_id = ANY(%b)", [result_ids]
             )
             stored_classes = connection.execute(
-                "SELECT sourced_id, document, modified_ms FROM oneroster_classes WHERE sourced_id = ANY(%s)",
+                "SELECT sourced_id, document, modified_ms FROM oneroster_classes WHERE sourced_id = ANY(%b)",
                 [class_ids],
             )
             now: int = _first(clock)
-            last: dict[tuple[str, bytes], int] = {("results", i): ms for i, ms in stored_results.fetchall()}
+            last: dict[tuple[str, bytes], int] = {("results", bytes(i)): ms for i, ms in stored_results.fetchall()}
             documents: dict[bytes, str] = {}
             for sourced_id, document, ms in stored_classes.fetchall():
-                last[("classes", sourced_id)] = ms
-                documents[sourced_id] = document
+                last[("classes", bytes(sourced_id))] = ms
+                documents[bytes(sourced_id)] = document
 
         outcomes: list[str | Exception | None] = []
         results: dict[bytes, tuple[str, int]] = {}  # the last write per id is the one stored
@@ -317,9 +393,8 @@ class PostgresStore(Storage):
         with connection.pipeline():
             for statement, rows in ((_UPSERT_RESULTS, results), (_UPDATE_CLASSES, classes)):
                 if rows:
-                    ids = list(rows)
+                    ids = sorted(rows)
                     connection.execute(statement, [ids, [rows[i][0] for i in ids], [rows[i][1] for i in ids]])
-            connection.execute("COMMIT")
         return outcomes
 
     def add_seed(self, objects: list[tuple[str, str, str]], classes: list[tuple[str, Callable[[str], str]]]) -> int:
@@ -343,6 +418,10 @@ class PostgresStore(Storage):
                         [_id(sourced_id), build(format_timestamp(now)), now],
                     )
                     added += inserted.rowcount
+                connection.execute(
+                    "INSERT INTO oneroster_meta (key, value) VALUES ('seeded', %s) ON CONFLICT (key) DO NOTHING",
+                    [format_timestamp(now)],
+                )
                 connection.execute("COMMIT")
             except psycopg.Error as error:
                 raise self._failed(connection, error) from None

@@ -1,16 +1,20 @@
 """Several worker processes on one listening socket: `oneroster-reference-server --workers N`.
 
 The supervisor (the process the user started) opens the database once (schema, migrations, seed),
-binds and listens on the socket, and starts N workers. Each worker is the ordinary one-process
-server (`python -m oneroster_kit.server` with the same options, started with the socket's file
-descriptor), so a worker behaves exactly as the single-process server the tests hold, with its own
-event loop, database thread and connection. The kernel hands each new connection to whichever
-worker accepts it first. The supervisor prints one ready line once every worker is serving, and:
+opens one listening socket per worker, all on the same port (SO_REUSEPORT), and starts N workers.
+Each worker is the ordinary one-process server (`python -m oneroster_kit.server` with the same
+options, started with its socket's file descriptor), so a worker behaves exactly as the
+single-process server the tests hold, with its own event loop, database thread and connection.
+The kernel spreads new connections over the sockets by a hash of their addresses, so each worker
+gets its share. (One socket shared by all workers was tried first: whichever worker woke first
+accepted most of a client's connections, and wrk's 16 went about 14 to one worker and 2 to the
+other.) The supervisor prints one ready line once every worker is serving, and:
 
 - restarts a worker that dies (SIGKILL included), printing `{"event": "worker", "pid": NEW,
-  "replaced": OLD, ...}` on stdout once the new one serves; connections still queued on the
-  shared socket go to the other workers meanwhile. A replacement that cannot start (the database
-  is down) is retried with a growing pause (0.5 s to 10 s);
+  "replaced": OLD, ...}` on stdout once the new one serves. It keeps every socket open, so
+  connections the kernel gives the dead worker's socket wait in its queue (about a second) for
+  the replacement instead of being refused. A replacement that cannot start (the database is
+  down) is retried with a growing pause (0.5 s to 10 s);
 - on SIGTERM or SIGINT asks every worker to stop gracefully (SIGTERM), waits for them and exits 0;
 - takes its workers with it if it is killed itself (PR_SET_PDEATHSIG), so no orphan keeps the port.
 
@@ -63,12 +67,12 @@ class _Worker:
 
 
 class WorkerPool:
-    """Start, watch and stop `count` workers running `command` + the socket and ready-pipe options."""
+    """Start, watch and stop one worker per socket, running `command` + the socket and ready-pipe options."""
 
-    def __init__(self, command: Sequence[str], sock: socket.socket, count: int, out: TextIO, err: TextIO) -> None:
+    def __init__(self, command: Sequence[str], sockets: Sequence[socket.socket], out: TextIO, err: TextIO) -> None:
         self.command = list(command)
-        self.sock = sock
-        self.count = count
+        self.sockets = list(sockets)  # one per worker slot, kept open across replacements
+        self.count = len(self.sockets)
         self.out = out
         self.err = err
         self.workers: list[_Worker] = []
@@ -76,9 +80,9 @@ class WorkerPool:
         self._forced = False
         self._pause = 0.5  # before the next replacement after one that could not start
 
-    def _spawn(self, replaced: int | None = None, ended_with: int | None = None) -> _Worker:
+    def _spawn(self, slot: int, replaced: int | None = None, ended_with: int | None = None) -> _Worker:
         read_end, write_end = os.pipe()
-        listen_fd = self.sock.fileno()
+        listen_fd = self.sockets[slot].fileno()
         try:
             process = subprocess.Popen(
                 [*self.command, "--worker-fds", f"{listen_fd},{write_end}"],
@@ -107,7 +111,7 @@ class WorkerPool:
 
     def start(self) -> list[int]:
         """Start every worker and wait until each serves; their pids. WorkerStartError otherwise."""
-        self.workers = [self._spawn() for _ in range(self.count)]
+        self.workers = [self._spawn(slot) for slot in range(self.count)]
         deadline = time.monotonic() + _READY_TIMEOUT
         while not all(self._poll_ready(worker) for worker in self.workers):
             for worker in self.workers:
@@ -154,7 +158,7 @@ class WorkerPool:
                             self._pause = min(self._pause * 2, 10.0)
                     if time.monotonic() >= restart_at[index]:
                         del restart_at[index]
-                        self.workers[index] = self._spawn(worker.replaced, worker.ended_with)
+                        self.workers[index] = self._spawn(index, worker.replaced, worker.ended_with)
                 self._wait(0.05)
         finally:
             for sig, handler in previous.items():
