@@ -10,7 +10,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,8 +18,8 @@ import httpx
 import psycopg
 import pytest
 
-from oneroster_kit.server.backend import ResultUpsert
-from oneroster_kit.server.documents import result_document
+from oneroster_kit.server.backend import ClassUpdate, ResultUpsert, Write
+from oneroster_kit.server.documents import result_builder, result_document
 from oneroster_kit.server.pgcluster import PostgresCluster
 from oneroster_kit.server.pgstore import PostgresStore
 from oneroster_kit.server.process import ReferenceServer, ServerStartError
@@ -98,26 +98,76 @@ def test_date_last_modified_comes_from_the_database_clock_not_a_worker_clock(
         assert abs((stamp - datetime.now(UTC)).total_seconds()) < 60, stamp
 
 
-def test_a_stamp_stored_ahead_of_the_clock_is_still_advanced(postgres_cluster: PostgresCluster) -> None:
+def _stamped(sourced_id: str, **members: object) -> ResultUpsert:
+    """A result upsert as the server makes it (a StampedDocument: the stamp spliced in SQL)."""
+    return ResultUpsert(sourced_id, result_builder(sourced_id, {"status": "active", **members}))
+
+
+def _opaque(sourced_id: str, **members: object) -> ResultUpsert:
+    """A result upsert whose text only Python can build (the locked path)."""
+    return ResultUpsert(sourced_id, lambda stamp: result_document(sourced_id, {"status": "active", **members}, stamp))
+
+
+@pytest.mark.parametrize("make", [_stamped, _opaque])
+def test_a_stamp_stored_ahead_of_the_clock_is_still_advanced(
+    postgres_cluster: PostgresCluster, make: Callable[..., ResultUpsert]
+) -> None:
     """As if the database's clock had stepped back: the next write is 1 ms after the stored one."""
     url = postgres_cluster.create_database()
     store = PostgresStore(url)
     try:
-        store.put_result("r", lambda stamp: result_document("r", {}, stamp))
+        store.write_batch([make("r")])
         with psycopg.connect(url) as db:
             db.execute("UPDATE oneroster_results SET modified_ms = 4102444800000")  # 2100-01-01
-        stored = store.write_batch([store_write("r"), store_write("r"), store_write("other")])
-        assert [json.loads(str(text))["dateLastModified"][:23] for text in stored[:2]] == [
-            "2100-01-01T00:00:00.001",
-            "2100-01-01T00:00:00.002",
+        stored = store.write_batch([make("r", n=1), make("r", n=2), make("other")])
+        assert [json.loads(str(text))["dateLastModified"] for text in stored[:2]] == [
+            "2100-01-01T00:00:00.001Z",
+            "2100-01-01T00:00:00.002Z",
         ]
         assert json.loads(str(stored[2]))["dateLastModified"] < "2100"  # other resources keep the clock
+        assert store.get_result("r") == stored[1] and json.loads(str(stored[1]))["n"] == 2
     finally:
         store.close()
 
 
-def store_write(sourced_id: str) -> ResultUpsert:
-    return ResultUpsert(sourced_id, lambda stamp: result_document(sourced_id, {}, stamp))
+def test_a_group_of_every_kind_of_write_gets_one_outcome_each(postgres_cluster: PostgresCluster) -> None:
+    """Repeated ids, class updates beside result upserts, a missing class, a write that fails alone."""
+    store = PostgresStore(postgres_cluster.create_database())
+
+    def explode(stamp: str) -> str:
+        raise RuntimeError("this write's own bug")
+
+    try:
+        store.add_seed([], [("c1", lambda stamp: '{"sourcedId":"c1","dateLastModified":"' + stamp + '"}')])
+        outcomes: list[str | Exception | None] = []
+        groups: list[list[Write]] = [
+            [_stamped("a", n=1), _stamped("b"), _stamped("a", n=2), _stamped("a", n=3)],
+            [_stamped("a", n=4), ClassUpdate("c1", _retitle("x")), ClassUpdate("none", _retitle("y")), _stamped("b")],
+            [_opaque("a", n=5), ClassUpdate("c1", _retitle("z")), ResultUpsert("broken", explode), _stamped("b")],
+        ]
+        for group in groups:
+            outcomes = store.write_batch(group)
+            assert len(outcomes) == len(group)
+            for write, outcome in zip(group, outcomes, strict=True):
+                if isinstance(write, ResultUpsert) and isinstance(outcome, str):
+                    assert (
+                        write.build(json.loads(outcome)["dateLastModified"]) == outcome
+                    )  # SQL wrote what Python would
+            texts = [text for text in outcomes if isinstance(text, str) and '"sourcedId":"a"' in text]
+            stamps = [json.loads(text)["dateLastModified"] for text in texts]
+            assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+        assert isinstance(outcomes[2], RuntimeError) and store.get_result("broken") is None
+        assert json.loads(str(store.get_result("a")))["n"] == 5
+        assert json.loads(str(store.get_class("c1")))["title"] == "z"
+    finally:
+        store.close()
+
+
+def _retitle(title: str) -> Callable[[str, str], str]:
+    def merge(stored: str, stamp: str) -> str:
+        return json.dumps({**json.loads(stored), "title": title, "dateLastModified": stamp}, separators=(",", ":"))
+
+    return merge
 
 
 def test_stateless_faults_work_with_workers(postgres_cluster: PostgresCluster) -> None:
