@@ -7,7 +7,16 @@ rounds (medians), each on a fresh database:
 - `echo`: the server's own stack answering 201 with the body (no token, no validation, no
   storage): the generator's ceiling, printed so that a reader sees wrk is not what limits the rest;
 - `sqlite-1`: the reference server on SQLite (one process: the embedded default);
-- `postgresql-N`: the reference server on PostgreSQL with N workers (`--workers N`).
+- `postgresql-N`: the reference server on PostgreSQL with N workers (`--workers N`);
+- `async-N`: the same on a database with `synchronous_commit=off` (throwaway cluster only): a
+  commit no longer waits for its WAL flush, which shows what the CPU allows once the flush's
+  latency is out of the way. Durability then differs: a crash of PostgreSQL itself (not of a
+  worker) can lose the last fraction of a second of acknowledged writes; a killed worker still
+  loses nothing.
+
+Before the runs it times single-row autocommitted inserts on the default database: the latency
+of one commit, which at c=16 bounds the durable targets (each request waits for about two
+commits: the group in flight, then its own).
 
 Unlike `bench_server.py`, the servers are not pinned: the point is how throughput grows with
 workers, so the workers and PostgreSQL's backends share the machine's cores (wrk keeps its own).
@@ -18,9 +27,9 @@ what bounds the database once the workers are spread over several hosts.
     python scripts/bench_postgres.py [--db postgresql://user@host:port/dbname] [--workers 1 2]
         [--duration 5] [--rounds 2] [--concurrency 16]
 
-Without `--db` it starts a throwaway cluster (`oneroster_kit.server.pgcluster`), with `--db` each
-PostgreSQL target gets its own schema... no: each target uses the given database (its tables are
-created on first use; earlier rows stay).
+Without `--db` it starts a throwaway cluster (`oneroster_kit.server.pgcluster`, default settings)
+and gives each target a new database; with `--db` every PostgreSQL target uses that database (its
+tables are created on first use) and the `async-N` rows are left out.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -128,12 +138,17 @@ def _measure(
         sqlite = stack.enter_context(ReferenceServer())
         targets.append(Target("sqlite-1", sqlite.base_url, _token(sqlite), [sqlite.pid], None))
         servers = [sqlite]
-        for count in args.workers:
-            url = given if given is not None else cluster.create_database() if cluster is not None else ""
-            server = stack.enter_context(ReferenceServer(db_url=url, workers=count))
-            servers.append(server)
-            root = cluster.postmaster_pid if cluster is not None else None
-            targets.append(Target(f"postgresql-{count}", server.base_url, _token(server), [server.pid], root))
+        root = cluster.postmaster_pid if cluster is not None else None
+        commit_ms = _commit_latency(given or (cluster.create_database() if cluster is not None else ""))
+        for synchronous in ("on", "off") if cluster is not None else ("on",):
+            for count in args.workers:
+                url = given if given is not None else cluster.create_database() if cluster is not None else ""
+                if synchronous == "off":
+                    _set_async(url)
+                server = stack.enter_context(ReferenceServer(db_url=url, workers=count))
+                servers.append(server)
+                name = f"postgresql-{count}" if synchronous == "on" else f"async-{count}"
+                targets.append(Target(name, server.base_url, _token(server), [server.pid], root))
         for target in targets:  # warm-up, unmeasured
             run_wrk(wrk, wrk_cpu, target.url, target.token, args.concurrency, 1, work)
         for _ in range(args.rounds):
@@ -148,10 +163,40 @@ def _measure(
         for server in servers:
             server.stop()
             grouping += [line for line in server.log_text().splitlines() if line.startswith("database: ")]
-    return _report(args, targets, wrk_cpu, given is None, grouping)
+    return _report(args, targets, wrk_cpu, given is None, grouping, commit_ms)
 
 
-def _report(args: argparse.Namespace, targets: list[Target], wrk_cpu: int, throwaway: bool, grouping: list[str]) -> int:
+def _commit_latency(url: str, count: int = 200) -> float:
+    """Median milliseconds of one autocommitted single-row insert: the WAL flush a commit waits for."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS oneroster_bench_probe (n int)")
+        times = []
+        for number in range(count):
+            started = time.perf_counter()
+            db.execute("INSERT INTO oneroster_bench_probe VALUES (%s)", [number])
+            times.append((time.perf_counter() - started) * 1000)
+        db.execute("DROP TABLE oneroster_bench_probe")
+    return statistics.median(times)
+
+
+def _set_async(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        name = db.info.dbname
+        db.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')  # the throwaway cluster's own database
+
+
+def _report(
+    args: argparse.Namespace,
+    targets: list[Target],
+    wrk_cpu: int,
+    throwaway: bool,
+    grouping: list[str],
+    commit_ms: float,
+) -> int:
     print(
         f"\nwrk -t1 -c{args.concurrency} pinned to CPU {wrk_cpu}, servers and PostgreSQL unpinned; "
         f"{os.cpu_count()} CPUs; median of {args.rounds} rounds of {args.duration:g} s"
@@ -180,13 +225,18 @@ def _report(args: argparse.Namespace, targets: list[Target], wrk_cpu: int, throw
     sqlite = rate["sqlite-1"]
     print()
     for name in rate:
-        if name.startswith("postgresql-"):
+        if name.startswith(("postgresql-", "async-")):
             print(f"{name} / sqlite-1: {rate[name] / sqlite:.2f}")
-    counts = sorted(int(name.split("-")[1]) for name in rate if name.startswith("postgresql-"))
-    if len(counts) > 1:
-        first = f"postgresql-{counts[0]}"
+    for kind in ("postgresql", "async"):
+        counts = sorted(int(name.split("-")[1]) for name in rate if name.startswith(kind + "-"))
         for count in counts[1:]:
-            print(f"postgresql-{count} / {first}: {rate[f'postgresql-{count}'] / rate[first]:.2f}")
+            first = f"{kind}-{counts[0]}"
+            print(f"{kind}-{count} / {first}: {rate[f'{kind}-{count}'] / rate[first]:.2f}")
+    bound = args.concurrency / (2 * commit_ms / 1000)
+    print(
+        f"one commit (autocommitted insert, median): {commit_ms:.2f} ms; at c={args.concurrency} a durable target "
+        f"whose requests each wait about two commits serves at most about {bound:.0f} req/s"
+    )
     fastest = max(value for name, value in rate.items() if name != "echo")
     print(
         f"generator ceiling: the same wrk drove the echo at {rate['echo']:.0f} req/s, "
