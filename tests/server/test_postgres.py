@@ -223,3 +223,32 @@ def _closed_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
     return port
+
+
+def test_a_row_held_elsewhere_gives_503_busy_after_the_busy_timeout(postgres_cluster: PostgresCluster) -> None:
+    """As SQLite's held lock (tests/hostile/test_3): the write waits --db-busy-timeout, then 503, never applied."""
+    url = postgres_cluster.create_database()
+    with ReferenceServer(db_url=url, workers=2, extra_env={"ONEROSTER_DB_BUSY_TIMEOUT": "0.5"}) as srv:
+        headers = {"Authorization": f"Bearer {fetch_token(srv)}"}
+        assert httpx.put(srv.base_url + RESULTS + "r-held", json=result_body(), headers=headers).status_code == 201
+        with psycopg.connect(url) as holder:  # a transaction that keeps the row locked
+            holder.execute("SELECT 1 FROM oneroster_results WHERE sourced_id = 'r-held'::bytea FOR UPDATE")
+            started = time.monotonic()
+            answer = httpx.put(srv.base_url + RESULTS + "r-held", json=result_body(score=1), headers=headers)
+            assert answer.status_code == 503, answer.text
+            assert answer.headers["retry-after"] == "1"
+            assert "database is busy" in answer.json()["imsx_description"]
+            assert time.monotonic() - started < 5
+            other = httpx.put(srv.base_url + RESULTS + "r-free", json=result_body(), headers=headers)
+            assert other.status_code == 201, "a write to another resource does not wait for the held row"
+        retried = httpx.put(srv.base_url + RESULTS + "r-held", json=result_body(score=2), headers=headers)
+        assert retried.status_code == 201 and retried.json()["result"]["score"] == 2
+        assert json.loads(str(_stored(url, "r-held")))["score"] == 2
+
+
+def _stored(url: str, sourced_id: str) -> str | None:
+    with psycopg.connect(url) as db:
+        row = db.execute(
+            "SELECT document FROM oneroster_results WHERE sourced_id = %s", [sourced_id.encode()]
+        ).fetchone()
+    return None if row is None else str(row[0])

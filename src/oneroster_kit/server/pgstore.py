@@ -1,20 +1,26 @@
 """PostgreSQL storage of the reference server: several worker processes (and hosts) on one database.
 
 The same contract as the SQLite `Store` (`backend.Storage`), with psycopg 3 on the server's one
-database thread per worker (`group_commit`): one connection per worker process, a group of writes
-in one transaction, two round trips per group (pipeline mode: `BEGIN`, the locks, the clock and
-the stored stamps in one; the writes and `COMMIT` in the other).
+database thread per worker (`group_commit`): one connection per worker process, each group of
+writes one transaction.
 
 **One clock rule.** dateLastModified comes from the database server's clock
 (`clock_timestamp()`), never from a worker's, and is max(that clock, the resource's stored stamp
-+ 1 ms). Every write first takes a transaction-scoped advisory lock per resource it touches (in
-one global order, so two groups never deadlock), and reads the stored stamp after getting it, so
-writes to one resource are serialised across workers and hosts and each one's stamp is strictly
-after the previous one's, also when the clock steps back. Writes to different resources do not
-wait for each other (a single clock row, as in SQLite, would serialise every write of every
-worker). The stamp is kept beside the document (`modified_ms`) so nothing parses JSON to find it.
++ 1 ms), taken while the resource is locked, so writes to one resource are serialised across
+workers and hosts and each one's stamp is strictly after the previous one's, also when the clock
+steps back. Writes to different resources do not wait for each other (a single clock row, as in
+SQLite, would serialise every write of every worker). The stamp is kept beside the document
+(`modified_ms`), so nothing parses JSON to find it.
 
-**Atomicity.** A result PUT replaces the whole row in one statement inside that lock, so
+**Two write paths.** The server's result PUTs (a `StampedDocument`: the text but for its stamp)
+are one `INSERT ... ON CONFLICT DO UPDATE` per group, autocommitted: the conflict's row lock
+serialises writers of one id, DO UPDATE sees the latest committed row, and the stamp is chosen and
+spliced into the text in SQL (one round trip; `_UPSERT_STAMPED`). Class updates (merged in
+Python) and any text only Python can build take a transaction-scoped advisory lock per resource
+(in one global order, so two groups never deadlock), read the stored stamps and documents after
+getting them, and write (`_write_locked`: pipeline mode, two round trips).
+
+**Atomicity.** A result PUT replaces the whole row in one statement under that lock, so
 concurrent PUTs to one id from different workers leave exactly one of them, never a merge.
 
 **Values.** Documents are stored as the ASCII JSON text the server answered (`jsondoc.encode`:
@@ -197,6 +203,7 @@ class PostgresStore(Storage):
     def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
         if self._connection is not None and not self._connection.closed:
             return self._connection
+        connection: psycopg.Connection[tuple[Any, ...]] | None = None
         try:
             connection = psycopg.connect(**self._params, autocommit=True)
             busy_ms = str(max(1, int(self.busy_timeout * 1000)))
@@ -208,6 +215,8 @@ class PostgresStore(Storage):
                 [busy_ms, idle_ms],
             )
         except _UNAVAILABLE as error:
+            if connection is not None:
+                connection.close()
             self._mark_unavailable(error)
             raise DatabaseUnavailableError(_one_line(error)) from None
         if self._unavailable:
