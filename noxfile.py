@@ -82,8 +82,8 @@ def readme(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Run the reference server in the foreground (arguments after -- are passed on)."""
-    install(session, "server")
+    """Run the reference server in the foreground (arguments after -- are passed on; --db postgresql://... works)."""
+    install(session, "postgres")
     session.run("oneroster-reference-server", *session.posargs)
 
 

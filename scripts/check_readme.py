@@ -325,7 +325,8 @@ def fixtures(scenes: Scenes, recording: Path) -> None:
 def postgres_server(block: Block, scenes: Scenes) -> None:
     """The README's PostgreSQL server block on a throwaway cluster, driven until every worker answered."""
     try:
-        cluster = PostgresCluster(install=True).start()
+        cluster = PostgresCluster(install=True)
+        cluster.start()
     except PostgresUnavailable as error:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             raise StepFailed(f"README.md:{block.line}: CI must run the PostgreSQL block: {error}") from None

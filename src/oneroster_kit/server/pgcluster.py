@@ -136,6 +136,8 @@ class PostgresCluster:
 
     def start(self) -> PostgresCluster:
         """initdb on first use, then start the postmaster and wait until it accepts connections."""
+        if self.postmaster_pid is not None:  # already running
+            return self
         if not self._initialised:
             done = self._run(
                 str(self.bin / "initdb"),
