@@ -7,6 +7,8 @@ the outage test stops and restarts a cluster of its own.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -52,6 +54,12 @@ def test_a_stopped_database_gives_503_with_retry_after_and_the_server_recovers(o
                 assert "database is unavailable" in answer.json()["imsx_description"]
                 assert time.monotonic() - started < 5, "the answer waited for the database"
         assert fetch_token(srv)  # the token endpoint never needs the database
+        victim, survivor = srv.worker_pids()
+        os.kill(victim, signal.SIGKILL)  # its replacement cannot start while the database is down
+        time.sleep(2)
+        assert srv.worker_pids() == [victim, survivor] and srv.running
+        with httpx.Client(timeout=10) as http:
+            assert http.put(srv.base_url + RESULTS + "r-x", json=result_body(), headers=headers).status_code == 503
 
         own_cluster.start()  # same port, same data
         deadline = time.monotonic() + 20
@@ -63,6 +71,10 @@ def test_a_stopped_database_gives_503_with_retry_after_and_the_server_recovers(o
             time.sleep(0.2)
         assert answer.status_code == 201, answer.text
         assert answer.json()["result"]["dateLastModified"] > before.json()["result"]["dateLastModified"]
+        deadline = time.monotonic() + 30
+        while victim in srv.worker_pids() and time.monotonic() < deadline:  # retried until the database is back
+            time.sleep(0.2)
+        assert victim not in srv.worker_pids() and survivor in srv.worker_pids(), srv.log_text()[-3000:]
         for _ in range(6):  # every worker has reconnected
             with httpx.Client() as http:
                 again = http.put(srv.base_url + CLASSES + srv.class_ids[0], json={"class": {}}, headers=headers)

@@ -77,7 +77,6 @@ class WorkerPool:
         self.err = err
         self.workers: list[_Worker] = []
         self._stopping = False
-        self._forced = False
         self._pause = 0.5  # before the next replacement after one that could not start
 
     def _spawn(self, slot: int, replaced: int | None = None, ended_with: int | None = None) -> _Worker:
@@ -97,8 +96,8 @@ class WorkerPool:
 
     def _poll_ready(self, worker: _Worker) -> bool:
         """Read what the worker wrote on its pipe; True once it has said it serves."""
-        if worker.ready:
-            return True
+        if worker.ready or worker.ready_pipe < 0:  # said so, or closed its pipe without saying it
+            return worker.ready
         with contextlib.suppress(BlockingIOError):
             chunk = os.read(worker.ready_pipe, 4096)
             worker.buffer += chunk
@@ -179,8 +178,7 @@ class WorkerPool:
         self.out.flush()
 
     def _on_signal(self, sig: int, frame: FrameType | None) -> None:
-        if self._stopping and sig == signal.SIGINT:
-            self._forced = True  # a second Ctrl-C: the workers stop waiting for requests in progress
+        if self._stopping and sig == signal.SIGINT:  # a second Ctrl-C: workers stop waiting for requests
             for worker in self.workers:
                 with contextlib.suppress(ProcessLookupError):
                     worker.process.send_signal(signal.SIGINT)
