@@ -1,8 +1,8 @@
 """Sessions of the OneRoster contract kit.
 
 `nox` alone runs what CI runs: lint, typecheck, spec, regen_check, tests, wheels, readme, spec_diff.
-Other sessions: regen, serve, conformance, bench_server, bench_client, bench_conformance, bench_soak,
-bench_spec_diff, bench_traffic, interop.
+Other sessions: regen, serve, conformance, bench_server, bench_postgres, bench_client, bench_conformance,
+bench_soak, bench_spec_diff, bench_traffic, interop.
 Arguments after `--` go to the underlying command.
 """
 
@@ -82,8 +82,8 @@ def readme(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Run the reference server in the foreground (arguments after -- are passed on)."""
-    install(session, "server")
+    """Run the reference server in the foreground (arguments after -- are passed on; --db postgresql://... works)."""
+    install(session, "postgres")
     session.run("oneroster-reference-server", *session.posargs)
 
 
@@ -98,6 +98,13 @@ def conformance(session: nox.Session) -> None:
 def bench_server(session: nox.Session) -> None:
     install(session)
     session.run("python", "scripts/bench_server.py", *session.posargs)
+
+
+@nox.session(name="bench_postgres")
+def bench_postgres(session: nox.Session) -> None:
+    """The server on PostgreSQL with 1 and 2 workers beside SQLite, wrk at c=16 (a throwaway cluster without --db)."""
+    install(session)
+    session.run("python", "scripts/bench_postgres.py", *session.posargs)
 
 
 @nox.session(name="bench_client")

@@ -15,7 +15,14 @@ after the last restart: must be 0), 5xx answers seen by anyone (must be 0), the 
 answers by kind, and the well-behaved client's p50/p99 in phase 2 relative to phase 1 (target:
 p99 within 3x).
 
+On PostgreSQL (`--db postgresql://user@host:port/dbname`, or `--db postgresql` for a throwaway
+cluster started here) the server runs `--workers N` (default 2), and phase 3 SIGKILLs single
+workers instead of the whole server (`--kill-cycles`, default `--kills`): the server stays up,
+starts a new worker each time, and `--writers` clients (default 8 there) write in a burst
+throughout, each reconnecting when its worker dies.
+
     python scripts/bench_soak.py [--duration 30] [--rounds 3] [--kills 3] [--slow 1000] [--check]
+    python scripts/bench_soak.py --db postgresql --workers 2 --kill-cycles 6 [--writers 8]
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import json
 import os
 import random
@@ -32,6 +40,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,6 +183,7 @@ class Client:
 
     server: ReferenceServer
     token: str
+    name: str = "soak"
     acknowledged: dict[str, bytes] = field(default_factory=dict)
     five_xx: int = 0
     failures: collections.Counter[str] = field(default_factory=collections.Counter)
@@ -185,7 +195,7 @@ class Client:
         with httpx.Client(timeout=10) as http:
             while time.monotonic() < stop:
                 self.counter += 1
-                sourced_id = f"soak-{os.getpid()}-{self.counter}"
+                sourced_id = f"{self.name}-{os.getpid()}-{self.counter}"
                 body = result_body(sourced_id, round(random.uniform(0, 100), 2))
                 headers = {"Authorization": f"Bearer {self.token}"}
                 started = time.perf_counter()
@@ -243,14 +253,46 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating idle/hostile rounds in phases 1-2 (3)")
     parser.add_argument("--slow", type=int, default=1000, help="slow connections held open (default 1000)")
     parser.add_argument("--check", action="store_true", help="exit 1 unless lost = 0, 5xx = 0 and p99 within 3x")
+    parser.add_argument(
+        "--db", help="a PostgreSQL URL, or 'postgresql' for a throwaway cluster (default: an SQLite file)"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="worker processes on PostgreSQL (default 2)")
+    parser.add_argument(
+        "--kill-cycles", type=int, help="on PostgreSQL: single workers SIGKILLed in phase 3 (default --kills)"
+    )
+    parser.add_argument("--writers", type=int, help="clients writing in phase 3 (default 1; 8 on PostgreSQL)")
     parser.add_argument("--hostile", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.hostile:
         port, seconds, slow, token, class_id = args.hostile
         hostile_main(int(port), float(seconds), int(slow), token, class_id)
         return 0
+    if args.db is not None and not args.db.startswith(("postgresql://", "postgres://")) and args.db != "postgresql":
+        parser.error("--db must be a PostgreSQL URL (postgresql://user@host:port/dbname) or 'postgresql'")
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    with _database(args.db) as url:
+        return _soak(args, url)
 
-    with ReferenceServer() as server:
+
+@contextlib.contextmanager
+def _database(db: str | None) -> Iterator[str | None]:
+    """The PostgreSQL URL to soak (a throwaway cluster's for 'postgresql'), or None for SQLite."""
+    if db != "postgresql":
+        yield db
+        return
+    from oneroster_kit.server.pgcluster import PostgresCluster
+
+    with PostgresCluster(install=True) as cluster:
+        yield cluster.create_database("soak")
+
+
+def _soak(args: argparse.Namespace, url: str | None) -> int:
+    workers = args.workers if url is not None else 1
+    kill_workers = url is not None and workers > 1
+    cycles = args.kill_cycles if args.kill_cycles is not None and kill_workers else args.kills
+    writers = args.writers or (8 if url is not None else 1)
+    with ReferenceServer(db_url=url, workers=workers) as server:
         form = {"grant_type": "client_credentials"}
         token = httpx.post(server.token_url, data=form, auth=(server.client_id, server.client_secret)).json()[
             "access_token"
@@ -274,16 +316,28 @@ def main() -> int:
 
         def killer() -> None:
             nonlocal kills
-            for _ in range(args.kills):
-                time.sleep(args.duration / (args.kills + 1))
-                server.kill()
+            for cycle in range(cycles):
+                time.sleep(args.duration / (cycles + 1))
+                if kill_workers:  # one worker at a time, in turn; the server starts another
+                    pids = server.worker_pids()
+                    server.kill_worker(pids[cycle % len(pids)])
+                else:
+                    server.kill()
+                    server.start()
                 kills += 1
-                server.start()
 
-        thread = threading.Thread(target=killer)
-        thread.start()
+        burst = [Client(server, token, name=f"burst{number}") for number in range(writers - 1)]
+        threads = [threading.Thread(target=killer)]
+        threads += [threading.Thread(target=writer.run, args=(args.duration,)) for writer in burst]
+        for thread in threads:
+            thread.start()
         client.run(args.duration)
-        thread.join()
+        for thread in threads:
+            thread.join()
+        for writer in burst:
+            client.acknowledged.update(writer.acknowledged)
+            client.five_xx += writer.five_xx
+            client.failures.update(writer.failures)
         crash_counts = _hostile_counts(hostile)
         server.stop()
         graceful = server.returncode
@@ -295,9 +349,11 @@ def main() -> int:
     hostile_5xx = sum(n for kind, n in {**hostile_counts}.items() if kind.split(": ")[-1].startswith("5"))
     crash_5xx = sum(n for kind, n in crash_counts.items() if kind.split(": ")[-1].startswith("5"))
     unhandled = log.count("UNHANDLED")
+    backend = f"PostgreSQL, {workers} workers" if url is not None else "SQLite"
+    killed = "single workers SIGKILLed (each replaced)" if kill_workers else "SIGKILL/restarts of the server"
     print(
-        f"phases of {args.duration:g} s ({args.rounds} alternating idle/hostile rounds); {args.slow} slow "
-        f"connections in phase 2; {kills} SIGKILL/restarts in phase 3"
+        f"{backend}; phases of {args.duration:g} s ({args.rounds} alternating idle/hostile rounds); {args.slow} slow "
+        f"connections in phase 2; phase 3: {kills} {killed}, {writers} writer(s)"
     )
     print(f"acknowledged writes: {len(client.acknowledged)}")
     print(f"lost writes: {lost}")
@@ -316,8 +372,16 @@ def main() -> int:
 
 def _lost_writes(server: ReferenceServer, acknowledged: dict[str, bytes]) -> int:
     """Acknowledged results that are missing or differ from the acknowledged answer."""
-    with sqlite3.connect(f"file:{server.db_path}?mode=ro", uri=True) as db:
-        stored = dict(db.execute("SELECT sourced_id, document FROM results WHERE sourced_id LIKE 'soak-%'"))
+    stored: dict[str, str]
+    if server.db_url is not None:
+        import psycopg
+
+        with psycopg.connect(server.db_url) as db:
+            rows = db.execute("SELECT sourced_id, document FROM oneroster_results").fetchall()
+        stored = {bytes(key).decode(): document for key, document in rows}
+    else:
+        with sqlite3.connect(f"file:{server.db_path}?mode=ro", uri=True) as db:
+            stored = dict(db.execute("SELECT sourced_id, document FROM results"))
     return sum(
         1 for key, answer in acknowledged.items() if b'{"result":' + stored.get(key, "").encode() + b"}" != answer
     )

@@ -12,8 +12,11 @@ CLASS_ID), and the recording becomes the files the traffic lines name (capture.h
 logs/*.ndjson, client.ndjson, access-2026-12-01.ndjson; the spec-diff lines get old.yaml,
 new.yaml and spec-diff-ignore.txt); then the `setup` blocks (build the wheels, install them, the
 day-to-day venv); then the other blocks in README order; then the README's own reference server on
-port 8000 (its `serves :8000` block) for the blocks that need it; last, the quick start's first
-line. `your-client-tests`, the README's stand-in for a team's tests, is a few SDK calls here.
+port 8000 (its `serves :8000` block) for the blocks that need it; then the PostgreSQL server block
+(`serves :8001 postgresql`) on a throwaway cluster (`$DATABASE_URL`), driven until both of its
+workers have answered (without PostgreSQL: skipped with a line saying why, except under CI=true);
+last, the quick start's first line. `your-client-tests`, the README's stand-in for a team's tests,
+is a few SDK calls here.
 """
 
 from __future__ import annotations
@@ -38,10 +41,12 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from readme_blocks import README, ROOT, Block, ReadmeError, sdk_example, sh_blocks
 
+from oneroster_kit.server.pgcluster import PostgresCluster, PostgresUnavailable
 from oneroster_kit.server.process import ReferenceServer
 
 BLOCK_TIMEOUT = 900  # seconds for one block (a nox session that installs and runs the suite takes minutes)
 LOCAL_PORT = 8000
+POSTGRES_PORT = 8001
 LOCAL = {
     "BASE_URL": f"http://127.0.0.1:{LOCAL_PORT}",
     "TOKEN_URL": f"http://127.0.0.1:{LOCAL_PORT}/oauth2/token",
@@ -317,6 +322,43 @@ def fixtures(scenes: Scenes, recording: Path) -> None:
     (scenes.checkout / "spec-diff-ignore.txt").write_text("# accepted changes: FINGERPRINT reason\n", encoding="utf-8")
 
 
+def postgres_server(block: Block, scenes: Scenes) -> None:
+    """The README's PostgreSQL server block on a throwaway cluster, driven until every worker answered."""
+    try:
+        cluster = PostgresCluster(install=True)
+        cluster.start()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            raise StepFailed(f"README.md:{block.line}: CI must run the PostgreSQL block: {error}") from None
+        _step(f"README.md:{block.line} (checkout): skipped, no PostgreSQL here: {error}")
+        return
+    with cluster:
+        if not _port_free(POSTGRES_PORT):
+            raise StepFailed(f"port {POSTGRES_PORT} is in use; the README's PostgreSQL server block uses it")
+        scenes.variables = {"DATABASE_URL": cluster.create_database("readme")}
+        name = f"block-{block.line}"
+        with _started(block, scenes, name) as process:
+            _wait_port(POSTGRES_PORT, process, scenes.workspace / f"{name}.log")
+            base = f"http://127.0.0.1:{POSTGRES_PORT}"
+            token = _token(base + "/oauth2/token", LOCAL["CLIENT_ID"], LOCAL["CLIENT_SECRET"])
+            result = {"status": "active", "lineItem": {"sourcedId": "li"}, "student": {"sourcedId": "s"}}
+            body = {"result": {**result, "scoreStatus": "fully graded", "scoreDate": "2026-11-20T14:30:00Z"}}
+            workers = set()
+            for number in range(40):  # a new connection each time: the kernel spreads them over the workers
+                with httpx.Client(timeout=30) as http:
+                    answer = http.put(
+                        f"{base}/ims/oneroster/gradebook/v1p2/results/readme-pg-{number}",
+                        json=body,
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
+                if answer.status_code != 201:
+                    raise StepFailed(f"README.md:{block.line}: a PUT answered {answer.status_code}: {answer.text}")
+                workers.add(answer.headers["x-request-id"][:16])  # a new id starts with its process's prefix
+            if len(workers) < 2:
+                raise StepFailed(f"README.md:{block.line}: 40 connections reached {len(workers)} worker(s), not 2")
+        _step(f"README.md:{block.line} (checkout): PostgreSQL server on :{POSTGRES_PORT}, 40 PUTs, both workers")
+
+
 def check(workspace: Path) -> None:
     text = README.read_text(encoding="utf-8")
     blocks = sh_blocks(text)
@@ -343,7 +385,9 @@ def check(workspace: Path) -> None:
             run(block, scenes)
         local = [block for block in blocks if "server :8000" in block.options]
         for block in blocks:
-            if block.options & {"setup", "server :8000", "serves :8000"} or block.scene == "quick-start":
+            if block.options & {"setup", "server :8000", "serves :8000", "serves :8001 postgresql"}:
+                continue
+            if block.scene == "quick-start":
                 continue
             run(block, scenes)
 
@@ -368,6 +412,9 @@ def check(workspace: Path) -> None:
                 output = run(block, scenes, then)
                 if then and "not found 404" not in output:
                     raise StepFailed(f"the README's SDK example printed something unexpected:\n{output[-3000:]}")
+
+    for block in [block for block in blocks if "serves :8001 postgresql" in block.options]:
+        postgres_server(block, scenes)
 
     quick = [block for block in blocks if block.scene == "quick-start"]
     if len(quick) != 1 or len(quick[0].commands) != 2:

@@ -205,6 +205,13 @@ def check(workspace: Path) -> None:
     for command in ("oneroster-conformance", "oneroster-reference-server"):
         venv.run([command, "--help"])
     _step("with the conformance extra: both commands' --help exit 0")
+    no_driver = venv.run(
+        ["oneroster-reference-server", "--port", "0", "--db", "postgresql://nobody@127.0.0.1:1/none"], expect=2
+    )
+    wanted = "pip install 'oneroster-contract-kit[postgres]'"
+    if wanted not in no_driver.stderr or len(no_driver.stderr.strip().splitlines()) != 1:
+        raise StepFailed(f"--db postgresql://... without the postgres extra should say `{wanted}`:\n{no_driver.stderr}")
+    _step(f"without the postgres extra, --db postgresql://... says: {no_driver.stderr.strip()}")
 
     started = time.monotonic()
     embedded = venv.run(["oneroster-conformance", "--report-dir", str(workdir / "report-embedded")])

@@ -9,10 +9,12 @@ it and the block) that says where a user types it:
 
 and, after a comma, what it needs: `setup` (it makes the scene, so it runs first), `server :8000`
 (the README's reference server on port 8000 is up), `serves :8000` (it starts that server in the
-foreground), `then sdk-example` (the ```python block after the SDK marker runs next, in the same
-shell). A trailing comment `# ... exit 1 ...` or `exit 0 or 1` says which exit statuses a line may
-have; without one it must exit 0. `scripts/check_readme.py` runs the blocks; `tests/test_readme.py`
-holds every block to having a marker, so a new copyable line cannot escape CI.
+foreground), `serves :8001 postgresql` (it starts a server on port 8001 on the PostgreSQL database
+`$DATABASE_URL` names, a throwaway cluster's), `then sdk-example` (the ```python block after the
+SDK marker runs next, in the same shell). A trailing comment `# ... exit 1 ...` or `exit 0 or 1`
+says which exit statuses a line may have; without one it must exit 0. `scripts/check_readme.py`
+runs the blocks; `tests/test_readme.py` holds every block to having a marker, so a new copyable
+line cannot escape CI.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ __all__ = ["OPTIONS", "SCENES", "Block", "Command", "ReadmeError", "commands", "
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 SCENES = ("checkout", "installed", "quick-start")
-OPTIONS = ("setup", "server :8000", "serves :8000", "then sdk-example")
+OPTIONS = ("setup", "server :8000", "serves :8000", "serves :8001 postgresql", "then sdk-example")
 SDK_MARKER = "<!-- sdk-example: tests/sdk/test_readme_example.py -->"
 
 _FENCE = re.compile(r"^```sh\n(.*?)^```", re.DOTALL | re.MULTILINE)

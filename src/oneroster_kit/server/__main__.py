@@ -1,9 +1,15 @@
 """`oneroster-reference-server`: serve the reference server with uvicorn.
 
 Prints one JSON line on stdout when it accepts connections:
-`{"event": "ready", "base_url": ..., "token_url": ..., "class_ids": [...]}`, then logs one line per
-request on stderr. SIGTERM and SIGINT stop it gracefully: no new connections, requests in
-progress finish (up to 5 s), the database is closed, exit status 0.
+`{"event": "ready", "base_url": ..., "token_url": ..., "class_ids": [...]}` (with `--workers N`,
+also `"workers": [pids]`), then logs one line per request on stderr. SIGTERM and SIGINT stop it
+gracefully: no new connections, requests in progress finish (up to 5 s), the database is closed,
+exit status 0.
+
+`--db` is an SQLite file (the default: one process, nothing to set up) or a PostgreSQL URL
+(`postgresql://user@host:port/dbname`, the `postgres` extra), which `--workers N` serves with N
+worker processes on one listening socket (`workers`); several servers on several hosts may share
+one PostgreSQL database.
 
 The event loop is uvloop and the HTTP parser httptools (llhttp), with the connection limits of
 `oneroster_kit.server.protocol`; see the README's "Reliability" section for the evidence and limits.
@@ -23,19 +29,22 @@ import signal
 import socket
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
 import uvicorn
 import uvloop
 
+from oneroster_kit.extras import ExtraMissingError, require_extra
 from oneroster_kit.server.app import ReferenceApp, ServerSettings
+from oneroster_kit.server.backend import DatabaseBusyError, Storage, StorageError, is_postgres_url, open_storage
 from oneroster_kit.server.documents import class_document
-from oneroster_kit.server.faults import FAULTS, UnknownFaultError, apply_faults
+from oneroster_kit.server.faults import FAULTS, UnknownFaultError, apply_faults, keeps_state
 from oneroster_kit.server.looplog import BoundedLoopLog
 from oneroster_kit.server.protocol import ConnectionLimits, GuardedHttpProtocol
 from oneroster_kit.server.seed import DEFAULT_SEED, SeedError, load_seed
-from oneroster_kit.server.storage import DatabaseBusyError, StorageError, Store
+from oneroster_kit.server.workers import WorkerPool, WorkerStartError, announce_ready, worker_command
 
 __all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "main"]
 
@@ -81,7 +90,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         default=DEFAULT_DB,
-        help=f"SQLite file, created when missing (default {DEFAULT_DB} in the current directory)",
+        help=f"SQLite file, created when missing (default {DEFAULT_DB} in the current directory), or a "
+        "PostgreSQL URL postgresql://user@host:port/dbname (schema created or migrated at start-up)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.environ.get("ONEROSTER_WORKERS", "1"),
+        help="worker processes on one listening socket (PostgreSQL only; env ONEROSTER_WORKERS; default 1)",
     )
     parser.add_argument("--seed", type=Path, help=f"seed file for a new database (default: {DEFAULT_SEED.name})")
     parser.add_argument(
@@ -106,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--record", type=Path, metavar="FILE", help="append every exchange to FILE (NDJSON; tokens and secrets hidden)"
     )
+    parser.add_argument("--worker-fds", help=argparse.SUPPRESS)  # LISTEN,READY: a worker of `--workers N`
     limits = parser.add_argument_group("limits (see the README's Reliability section; env ONEROSTER_<NAME>)")
     for name, kind, default, meaning in _LIMITS:
         env = "ONEROSTER_" + name.upper().replace("-", "_")
@@ -143,6 +160,54 @@ def _connection_cap(requested: int) -> int:
     return max(1, min(requested, soft - 64))
 
 
+def _problem(args: argparse.Namespace, postgres: bool) -> str | None:
+    """What is wrong with a combination of options, in one line (None: nothing)."""
+    if args.workers > 1 and not postgres:
+        return "--workers N needs --db postgresql://...: one SQLite file is served by one process"
+    if postgres and args.fsync:
+        return "--fsync is for SQLite: on PostgreSQL durability is the cluster's own (fsync, synchronous_commit)"
+    if args.workers > 1:
+        per_process = [name for name in args.fault if name in FAULTS and keeps_state(name)]
+        if per_process:
+            return (
+                f"--fault {', '.join(per_process)} remembers earlier requests in one process; with --workers "
+                f"{args.workers} each worker would remember only its own (use --workers 1)"
+            )
+        if args.record is not None:
+            return f"--record appends from one process; with --workers {args.workers} use --workers 1"
+    return None
+
+
+def _open(args: argparse.Namespace, seed_it: bool) -> Storage:
+    """The database, created or migrated; a new one (or one given --seed) gets the seed's objects."""
+    seed = load_seed(args.seed or DEFAULT_SEED)
+    store = open_storage(args.db, durable=args.fsync, busy_timeout=args.db_busy_timeout)
+    try:
+        if seed_it and (store.is_new or args.seed is not None):
+            store.add_seed(seed.objects, [(sid, functools.partial(class_document, doc)) for sid, doc in seed.classes])
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _listening_socket(host: str, port: int, shared_port: bool = False) -> socket.socket:
+    # proto=IPPROTO_TCP: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP;
+    # without it Nagle's algorithm plus the client's delayed ACK add ~40 ms to keep-alive requests.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if shared_port:  # one socket per worker on one port: the kernel spreads connections over them
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def _error(message: object) -> int:
+    print(f"oneroster-reference-server: error: {message}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -157,47 +222,96 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--{name.replace('_', '-')} must be more than 0 seconds")
     if args.max_connections < 1 or args.max_in_flight < 1:
         parser.error("--max-connections and --max-in-flight must be at least 1")
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    postgres = is_postgres_url(args.db)
+    problem = _problem(args, postgres)
+    if problem is not None:
+        return _error(problem)
+    if postgres:
+        try:
+            require_extra("postgres")
+        except ExtraMissingError as error:
+            return _error(f"--db postgresql://... needs the driver: {error}")
+    if args.workers > 1:
+        return _supervise(args, sys.argv[1:] if argv is None else argv)
+    return _serve(args)
+
+
+def _supervise(args: argparse.Namespace, argv: list[str]) -> int:
+    """`--workers N`: open the database once, listen, start the workers and watch them."""
     try:
-        seed = load_seed(args.seed or DEFAULT_SEED)
-        store = Store(Path(args.db), durable=args.fsync, busy_timeout=args.db_busy_timeout)
-        if store.is_new or args.seed is not None:
-            store.add_seed(seed.objects, [(sid, functools.partial(class_document, doc)) for sid, doc in seed.classes])
+        apply_faults(_no_app, args.fault)  # an unknown name stops the supervisor, not N workers
+        store = _open(args, seed_it=True)
+        try:
+            class_ids = store.class_ids()
+        finally:
+            store.close()
+    except (SeedError, StorageError, DatabaseBusyError, UnknownFaultError) as error:
+        return _error(error)
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(args.workers):
+            port = sockets[0].getsockname()[1] if sockets else args.port
+            sockets.append(_listening_socket(args.host, port, shared_port=True))
+            sockets[-1].listen(2048)
+    except OSError as error:
+        return _error(f"cannot listen on {args.host}:{args.port}: {error}")
+    sock = sockets[0]
+    pool = WorkerPool(worker_command(argv), sockets, sys.stdout, sys.stderr)
+    try:
+        pids = pool.start()
+    except WorkerStartError as error:
+        return _error(error)
+    print(json.dumps({**_ready(args.host, sock, class_ids), "workers": pids}), flush=True)
+    return pool.run()
+
+
+async def _no_app(scope: object, receive: object, send: object) -> None:
+    """The app faults are checked against in the supervisor, which serves nothing itself."""
+
+
+def _ready(host: str, sock: socket.socket, class_ids: list[str]) -> dict[str, object]:
+    port = sock.getsockname()[1]
+    where = f"[{host}]" if ":" in host else host
+    base_url = f"http://{where}:{port}"
+    return {"event": "ready", "base_url": base_url, "token_url": base_url + "/oauth2/token", "class_ids": class_ids}
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """One server process: the whole server, or one worker of `--workers N` (`--worker-fds`)."""
+    worker_fds = [int(fd) for fd in args.worker_fds.split(",")] if args.worker_fds else None
+    try:
+        store = _open(args, seed_it=worker_fds is None)  # the supervisor has seeded
+    except (SeedError, StorageError, DatabaseBusyError) as error:
+        return _error(error)
+    try:
         reference = ReferenceApp(
             store, ServerSettings(args.client_id, args.client_secret, args.token_ttl, args.db_busy_timeout)
         )
         app = apply_faults(reference, args.fault)
-    except (SeedError, StorageError, DatabaseBusyError, UnknownFaultError) as error:
-        print(f"oneroster-reference-server: error: {error}", file=sys.stderr)
-        return 2
+    except UnknownFaultError as error:
+        store.close()
+        return _error(error)
     if args.record is not None:
         from oneroster_kit.server.recording import Recorder
 
         try:
             app = Recorder(app, args.record, store.class_ids())
         except OSError as error:
-            print(
-                f"oneroster-reference-server: error: cannot record to {args.record}: {error.strerror}", file=sys.stderr
-            )
-            return 2
+            reference.close()
+            store.close()
+            return _error(f"cannot record to {args.record}: {error.strerror}")
     try:
-        # proto=IPPROTO_TCP: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP;
-        # without it Nagle's algorithm plus the client's delayed ACK add ~40 ms to keep-alive requests.
-        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((args.host, args.port))
+        if worker_fds is not None:
+            sock = socket.socket(fileno=worker_fds[0])
+        else:
+            sock = _listening_socket(args.host, args.port)
     except OSError as error:
-        print(f"oneroster-reference-server: error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
-        return 2
-    port = sock.getsockname()[1]
-    host = f"[{args.host}]" if ":" in args.host else args.host
-    base_url = f"http://{host}:{port}"
-    ready = {
-        "event": "ready",
-        "base_url": base_url,
-        "token_url": base_url + "/oauth2/token",
-        "class_ids": store.class_ids(),
-    }
+        reference.close()
+        store.close()
+        return _error(f"cannot listen on {args.host}:{args.port}: {error}")
+    ready = _ready(args.host, sock, store.class_ids())
     limits = ConnectionLimits(
         head_timeout=args.head_timeout,
         body_timeout=args.body_timeout,
@@ -218,10 +332,15 @@ def main(argv: list[str] | None = None) -> int:
         backlog=2048,
     )
     server = _GracefulServer(config)
+    announce = (
+        functools.partial(announce_ready, worker_fds[1], os.getpid())
+        if worker_fds is not None
+        else functools.partial(print, json.dumps(ready), flush=True)
+    )
     try:
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
             runner.get_loop().set_exception_handler(BoundedLoopLog(sys.stderr))
-            runner.run(_serve(server, sock, json.dumps(ready)))
+            runner.run(_run_server(server, sock, announce))
     finally:
         reference.close()
         store.close()
@@ -244,13 +363,13 @@ class _GracefulServer(uvicorn.Server):
         self.should_exit = True
 
 
-async def _serve(server: uvicorn.Server, sock: socket.socket, ready_line: str) -> None:
+async def _run_server(server: uvicorn.Server, sock: socket.socket, ready: Callable[[], object]) -> None:
     async def announce() -> None:
         while not server.started:
             if server.should_exit:
                 return
             await asyncio.sleep(0.01)
-        print(ready_line, flush=True)
+        ready()
 
     announcer = asyncio.create_task(announce())
     await server.serve(sockets=[sock])

@@ -9,10 +9,10 @@ operation itself (404 for an unknown class). Any exception past those gates is a
 it is logged with `UNHANDLED` and answered 500 (imsx) so the process never drops a connection.
 
 Nothing slow runs on the event loop: writes are committed in groups on one database thread
-(`group_commit`; a write that waits longer than the busy timeout, in the queue or for SQLite's
-lock, is answered 503 with Retry-After), and bodies above `_INLINE_BODY_BYTES` are parsed and
-validated in a worker process, one at a time, with a bounded 422 report (`bodycheck`). The
-token endpoint never touches the database.
+(`group_commit`; a write that waits longer than the busy timeout, in the queue or for a database
+lock, or finds the database unreachable, is answered 503 with Retry-After), and bodies above
+`_INLINE_BODY_BYTES` are parsed and validated in a worker process, one at a time, with a bounded
+422 report (`bodycheck`). The token endpoint never touches the database.
 """
 
 from __future__ import annotations
@@ -34,12 +34,19 @@ from starlette.types import Message, Receive, Scope, Send
 
 from oneroster_kit.contract import Operation, SchemaValidator, Violation, operations
 from oneroster_kit.server.auth import BearerError, TokenIssuer, derive_token_key
+from oneroster_kit.server.backend import (
+    ClassUpdate,
+    DatabaseBusyError,
+    DatabaseUnavailableError,
+    ResultUpsert,
+    Storage,
+    format_timestamp,
+)
 from oneroster_kit.server.bodycheck import CheckerUnavailableError, LargeBodyChecker, Refusal, check_operation_body
 from oneroster_kit.server.documents import merge_class, render_class, result_builder
 from oneroster_kit.server.errors import imsx_response
 from oneroster_kit.server.group_commit import GroupCommitter
 from oneroster_kit.server.requestbody import BodyTooLargeError, media_type_problem, read_limited
-from oneroster_kit.server.storage import ClassUpdate, DatabaseBusyError, ResultUpsert, Store, format_timestamp
 from oneroster_kit.server.throttle import FailureThrottle
 from oneroster_kit.server.token_endpoint import TokenEndpoint
 from oneroster_kit.server.violations import summarise
@@ -93,9 +100,9 @@ def _request_id(scope: Scope) -> str:
 
 
 class ReferenceApp:
-    """ASGI app: both operations of the spec and the token endpoint, backed by `Store`."""
+    """ASGI app: both operations of the spec and the token endpoint, backed by a `Storage` backend."""
 
-    def __init__(self, store: Store, settings: ServerSettings, log: TextIO | None = None) -> None:
+    def __init__(self, store: Storage, settings: ServerSettings, log: TextIO | None = None) -> None:
         self.store = store
         self.settings = settings
         self._log = log if log is not None else sys.stderr
@@ -256,6 +263,10 @@ class ReferenceApp:
             return imsx_response(checked.status, checked.description, checked.details)
         try:
             return await route.handler(request, sourced_id, checked)
+        except DatabaseUnavailableError:  # PostgreSQL stopped or unreachable: the write was not acknowledged
+            return imsx_response(
+                503, "The database is unavailable; retry later.", headers={"Retry-After": _RETRY_AFTER}
+            )
         except DatabaseBusyError:
             return imsx_response(503, "The database is busy; retry later.", headers={"Retry-After": _RETRY_AFTER})
 

@@ -7,13 +7,20 @@ database answers correctly behind any host or port.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from oneroster_kit.server.jsondoc import encode, loads_stored
 
-__all__ = ["class_document", "guid_ref", "merge_class", "render_class", "result_builder", "result_document"]
+__all__ = [
+    "StampedDocument",
+    "class_document",
+    "guid_ref",
+    "merge_class",
+    "render_class",
+    "result_builder",
+    "result_document",
+]
 
 # Where each kind of referenced object lives, and the GUIDType it is referenced with.
 _REF_KINDS: dict[str, tuple[str, str]] = {
@@ -41,7 +48,26 @@ def result_document(sourced_id: str, result: dict[str, Any], date_last_modified:
     return result_builder(sourced_id, result)(date_last_modified)
 
 
-def result_builder(sourced_id: str, result: dict[str, Any]) -> Callable[[str], str]:
+class StampedDocument:
+    """A stored result but for its dateLastModified: `head`, then the stamp as a JSON string, then `tail`.
+
+    Calling it with the stamp gives the stored text. A backend that chooses the stamp inside the
+    database (PostgreSQL) splices it there from `head` and `tail`; `head` always ends with
+    `,"dateLastModified":` and holds no other `"dateLastModified"` (the id before it is a JSON
+    string, whose quotes are escaped).
+    """
+
+    __slots__ = ("head", "tail")
+
+    def __init__(self, head: str, tail: str) -> None:
+        self.head = head
+        self.tail = tail
+
+    def __call__(self, date_last_modified: str) -> str:
+        return self.head + encode(date_last_modified) + self.tail
+
+
+def result_builder(sourced_id: str, result: dict[str, Any]) -> StampedDocument:
     """`result_document` in two steps: everything encoded now, the stamp spliced in later.
 
     sourcedId and dateLastModified come first and are the server's; the sent members follow.
@@ -51,8 +77,7 @@ def result_builder(sourced_id: str, result: dict[str, Any]) -> Callable[[str], s
     """
     rest = encode({key: value for key, value in result.items() if key not in ("sourcedId", "dateLastModified")})
     head = '{"sourcedId":' + encode(sourced_id) + ',"dateLastModified":'
-    tail = "}" if rest == "{}" else "," + rest[1:]
-    return lambda date_last_modified: head + encode(date_last_modified) + tail
+    return StampedDocument(head, "}" if rest == "{}" else "," + rest[1:])
 
 
 def merge_class(stored: str, update: dict[str, Any], date_last_modified: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import struct
 import unicodedata
@@ -27,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from oneroster_kit.contract import operation, resolve
 from oneroster_kit.spec import load_spec
 
-__all__ = ["FAULTS", "UnknownFaultError", "apply_faults"]
+__all__ = ["FAULTS", "UnknownFaultError", "apply_faults", "keeps_state"]
 
 
 @dataclass
@@ -666,3 +667,15 @@ def apply_faults(app: ASGIApp, names: list[str]) -> ASGIApp:
     for name in names:
         app = FAULTS[name](app)
     return app
+
+
+async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """Stands in for the server when a fault is only inspected."""
+
+
+def keeps_state(name: str) -> bool:
+    """Whether fault `name` remembers earlier requests in the process's memory (its rewrite is an
+    object, not a plain function): with several worker processes each worker would remember only
+    the requests it served, so such a fault is one server's behaviour only with one process."""
+    wrapped = FAULTS[name](_no_app)
+    return isinstance(wrapped, _Fault) and not inspect.isfunction(wrapped.rewrite)

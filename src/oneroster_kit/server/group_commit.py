@@ -2,7 +2,7 @@
 
 A request hands its write to `GroupCommitter.write` and awaits the outcome. The writes made in
 one event-loop iteration go to the database thread together; the thread takes every write
-queued so far (up to `MAX_GROUP`), commits them in one transaction (`Store.write_batch`), and
+queued so far (up to `MAX_GROUP`), commits them in one transaction (`Storage.write_batch`), and
 wakes the event loop once for the whole group. Under load that is one commit, one clock update
 and one cross-thread wake-up per group instead of per request, which is where a
 one-write-per-transaction server spends most of its time; with one writer at a time a group is
@@ -10,8 +10,9 @@ a single write and nothing waits for company (no timer holds a group open).
 
 No database work runs on the event loop, so a lock held by another process never stalls it. A
 write that has not started within `busy_timeout` seconds is answered with `DatabaseBusyError`
-(the server's 503 with Retry-After) and is then never applied; once started, SQLite's own busy
-timeout (the same bound) limits the wait for the lock, and a busy database fails the group.
+(the server's 503 with Retry-After) and is then never applied; once started, the backend's own
+bound on lock waits (SQLite's busy timeout, PostgreSQL's lock_timeout: the same seconds) limits the
+wait, and a busy or unreachable database fails the group.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import queue
 import threading
 from collections import deque
 
-from oneroster_kit.server.storage import DatabaseBusyError, Store, Write
+from oneroster_kit.server.backend import DatabaseBusyError, Storage, Write
 
 __all__ = ["MAX_GROUP", "GroupCommitter"]
 
@@ -46,7 +47,7 @@ class _Pending:
 class GroupCommitter:
     """The database thread and its queue (the thread starts with the first write)."""
 
-    def __init__(self, store: Store, busy_timeout: float) -> None:
+    def __init__(self, store: Storage, busy_timeout: float) -> None:
         self.store = store
         self.busy_timeout = busy_timeout
         self._queue: queue.SimpleQueue[list[_Pending] | None] = queue.SimpleQueue()
@@ -117,8 +118,8 @@ class GroupCommitter:
         outcomes: list[str | Exception | None]
         try:
             outcomes = self.store.write_batch([pending.write for pending in group])
-        except DatabaseBusyError as error:
-            outcomes = [DatabaseBusyError(str(error)) for _ in group]
+        except DatabaseBusyError as error:  # busy or unavailable: each request answers 503 with its own error
+            outcomes = [type(error)(str(error)) for _ in group]
         except Exception as error:  # e.g. disk I/O: the group is not stored; each request answers 500
             outcomes = [error] * len(group)
         self.groups += 1

@@ -6,6 +6,10 @@
         srv.restart()                       # same port, same database
         srv.stop()
 
+    with ReferenceServer(db_url="postgresql://...", workers=2) as srv:   # PostgreSQL, two workers
+        srv.worker_pids()                   # the workers serving now
+        srv.kill_worker(pid)                # SIGKILL one worker; the server starts another
+
 The process's stdout and stderr (the ready line and one line per request) go to `srv.log_path`;
 `srv.log_text()` reads it, e.g. to show it when a test fails.
 """
@@ -49,10 +53,14 @@ class ReferenceServer:
         extra_args: Iterable[str] = (),
         extra_env: Mapping[str, str] | None = None,
         preexec_fn: Callable[[], None] | None = None,
+        db_url: str | None = None,
+        workers: int = 1,
     ) -> None:
         self._tempdir = tempfile.TemporaryDirectory(prefix="oneroster-server-")
         workdir = Path(self._tempdir.name)
         self.db_path = Path(db_path) if db_path is not None else workdir / "reference.db"
+        self.db_url = db_url  # a PostgreSQL URL; the server then ignores db_path
+        self.workers = workers
         self.seed = Path(seed) if seed is not None else None
         self.faults = tuple(faults)
         self.client_id = client_id or "oneroster-test-client"
@@ -73,7 +81,9 @@ class ReferenceServer:
         if self._process is not None and self._process.poll() is None:
             raise RuntimeError("the server is already running")
         command = [sys.executable, "-m", "oneroster_kit.server", "--host", "127.0.0.1", "--port", str(self.port)]
-        command += ["--db", str(self.db_path), "--token-ttl", str(self.token_ttl)]
+        command += ["--db", self.db_url or str(self.db_path), "--token-ttl", str(self.token_ttl)]
+        if self.workers != 1:
+            command += ["--workers", str(self.workers)]
         if self.seed is not None:
             command += ["--seed", str(self.seed)]
         for fault in self.faults:
@@ -128,6 +138,31 @@ class ReferenceServer:
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
+
+    def worker_pids(self) -> list[int]:
+        """The pids of the workers serving now (`workers` > 1), from the ready and worker lines of the log."""
+        pids: list[int] = []
+        for line in self.log_text().splitlines():
+            if line.startswith('{"event": "ready"'):
+                pids = list(json.loads(line).get("workers", []))
+            elif line.startswith('{"event": "worker"'):
+                event = json.loads(line)
+                pids = [event["pid"] if pid == event["replaced"] else pid for pid in pids]
+        return pids
+
+    def kill_worker(self, pid: int, timeout: float = 30.0) -> int:
+        """SIGKILL one worker (a crash of that process only); the pid of the worker that replaces it."""
+        before = set(self.worker_pids())
+        if pid not in before:
+            raise RuntimeError(f"{pid} is not a worker of this server")
+        os.kill(pid, signal.SIGKILL)  # a worker of the server this object started
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            new = set(self.worker_pids()) - before
+            if new:
+                return new.pop()
+            time.sleep(0.02)
+        raise ServerStartError(f"no worker replaced {pid} within {timeout} s:\n" + self.log_text())
 
     def kill(self) -> None:
         """SIGKILL the process (a crash: no shutdown, no flush) and reap it."""

@@ -23,7 +23,6 @@ A lock held elsewhere makes a write wait at most `busy_timeout` seconds, then `D
 
 from __future__ import annotations
 
-import functools
 import os
 import secrets
 import sqlite3
@@ -31,10 +30,19 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
+from oneroster_kit.server.backend import (
+    ClassUpdate,
+    DatabaseBusyError,
+    ResultUpsert,
+    Storage,
+    StorageError,
+    Write,
+    format_timestamp,
+)
+
+# The interface's names stay importable from here, where they were first defined.
 __all__ = ["ClassUpdate", "DatabaseBusyError", "ResultUpsert", "StorageError", "Store", "Write", "format_timestamp"]
 
 _SCHEMA = """
@@ -48,51 +56,14 @@ CREATE TABLE IF NOT EXISTS seed_objects (
 _SCHEMA_VERSION = "1"
 
 
-class StorageError(RuntimeError):
-    """The database file cannot be used (wrong format, another schema version, not writable)."""
-
-
-class DatabaseBusyError(RuntimeError):
-    """Another connection held the database lock for longer than the busy timeout (answered 503)."""
-
-
 def _create_private(path: Path) -> None:
     """Create `path` empty with mode 0600 unless it exists (SQLite would create it 0644)."""
     with suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-def format_timestamp(epoch_ms: int) -> str:
-    """ISO 8601 UTC with milliseconds and `Z`, e.g. `2026-11-20T14:30:00.123Z`."""
-    return f"{_second_text(epoch_ms // 1000)}.{epoch_ms % 1000:03d}Z"
-
-
-@functools.lru_cache(maxsize=4)  # consecutive writes mostly fall in the same second
-def _second_text(epoch_seconds: int) -> str:
-    return f"{datetime.fromtimestamp(epoch_seconds, UTC):%Y-%m-%dT%H:%M:%S}"
-
-
-@dataclass(frozen=True, slots=True)
-class ResultUpsert:
-    """Create or replace a result: `build(dateLastModified)` gives the stored text."""
-
-    sourced_id: str
-    build: Callable[[str], str]
-
-
-@dataclass(frozen=True, slots=True)
-class ClassUpdate:
-    """Replace a stored class by `merge(stored text, dateLastModified)`; nothing when there is no such class."""
-
-    sourced_id: str
-    merge: Callable[[str, str], str]
-
-
-Write = ResultUpsert | ClassUpdate
-
-
-class Store:
-    """The server's database. Safe to call from several threads (writes are serialised)."""
+class Store(Storage):
+    """The server's SQLite database. Safe to call from several threads (writes are serialised)."""
 
     def __init__(self, path: Path, *, durable: bool = False, busy_timeout: float = 2.0) -> None:
         self.path = path
@@ -219,22 +190,6 @@ class Store:
                     results,
                 )
         return outcomes
-
-    def _write_one(self, write: Write) -> str | None:
-        (outcome,) = self.write_batch([write])
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
-
-    def put_result(self, sourced_id: str, build: Callable[[str], str]) -> str:
-        """Upsert the result document `build(dateLastModified)`; returns the stored text."""
-        stored = self._write_one(ResultUpsert(sourced_id, build))
-        assert stored is not None  # an upsert always stores
-        return stored
-
-    def update_class(self, sourced_id: str, merge: Callable[[str, str], str]) -> str | None:
-        """Replace the class document by `merge(stored, dateLastModified)`; None when there is no such class."""
-        return self._write_one(ClassUpdate(sourced_id, merge))
 
     def add_seed(self, objects: list[tuple[str, str, str]], classes: list[tuple[str, Callable[[str], str]]]) -> int:
         """Insert seed objects and classes that are not stored yet (never overwrites); returns classes added."""
