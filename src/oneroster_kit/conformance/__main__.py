@@ -6,7 +6,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from oneroster_kit.conformance.options import UsageError, parse_options
+from oneroster_kit.conformance.options import parse_options
+from oneroster_kit.usage import UsageError
 
 __all__ = ["main"]
 

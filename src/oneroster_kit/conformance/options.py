@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NoReturn
 
-__all__ = ["PROFILES", "Options", "Profile", "UsageError", "default_cache_dir", "parse_options"]
+from oneroster_kit.usage import UsageError
 
-
-class UsageError(Exception):
-    """A usage or set-up problem; its message is one line saying what to fix (exit code 2)."""
+__all__ = ["PROFILES", "Options", "Profile", "default_cache_dir", "parse_options"]
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from typing import Any
 
 from oneroster_kit.conformance.checks import CHECKS
 from oneroster_kit.conformance.grouping import group_failures, shared_causes
-from oneroster_kit.conformance.options import Options, UsageError
+from oneroster_kit.conformance.options import Options
 from oneroster_kit.conformance.session import Outcome
 from oneroster_kit.conformance.target import Target
 from oneroster_kit.spec import spec_sha256
+from oneroster_kit.usage import UsageError
 
 __all__ = ["check_report_dir", "check_writable_dir", "result_document", "terminal_summary", "write_reports"]
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from oneroster_kit.conformance.auth import StaticToken
-from oneroster_kit.conformance.options import Options, UsageError
+from oneroster_kit.conformance.options import Options
 from oneroster_kit.conformance.report import (
     check_report_dir,
     check_writable_dir,
@@ -21,6 +21,7 @@ from oneroster_kit.conformance.report import (
 from oneroster_kit.conformance.session import ConformancePlugin, activate
 from oneroster_kit.conformance.setup import plan_lines, prepared_target, restore_classes, suite_path
 from oneroster_kit.conformance.target import Target
+from oneroster_kit.usage import UsageError
 
 __all__ = ["run"]
 

@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from oneroster_kit.conformance.auth import ClientCredentials, StaticToken, TokenError, TokenSource
-from oneroster_kit.conformance.options import Options, UsageError
+from oneroster_kit.conformance.options import Options
 from oneroster_kit.conformance.target import Exchange, Target
 from oneroster_kit.contract import operation
+from oneroster_kit.usage import UsageError
 
 __all__ = ["example_body", "prepared_target", "restore_classes", "suite_path"]
 

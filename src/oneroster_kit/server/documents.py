@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from oneroster_kit.contract import SERVER_SET
 from oneroster_kit.server.jsondoc import encode, loads_stored
 
 __all__ = ["class_document", "guid_ref", "merge_class", "render_class", "result_builder", "result_document"]
@@ -49,7 +50,7 @@ def result_builder(sourced_id: str, result: dict[str, Any]) -> Callable[[str], s
     The server encodes on the event loop and leaves only the splice to the database thread, which
     then holds the GIL for a moment per write instead of for the whole encoding.
     """
-    rest = encode({key: value for key, value in result.items() if key not in ("sourcedId", "dateLastModified")})
+    rest = encode({key: value for key, value in result.items() if key not in SERVER_SET})
     head = '{"sourcedId":' + encode(sourced_id) + ',"dateLastModified":'
     tail = "}" if rest == "{}" else "," + rest[1:]
     return lambda date_last_modified: head + encode(date_last_modified) + tail

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import orjson
 
 from oneroster_kit.contract import Operation, Violation, imsx_problems, operation
+from oneroster_kit.exchange_log import BEARER
 from oneroster_kit.traffic.context import Context
 from oneroster_kit.traffic.exchange import Exchange
 from oneroster_kit.traffic.jwt_claims import grant_from_jwt
@@ -25,7 +25,6 @@ from oneroster_kit.traffic.privacy import token_id
 
 __all__ = ["Judged", "bearer", "judge", "parse_json"]
 
-_BEARER = re.compile(r"(?i)bearer +([A-Za-z0-9\-._~+/]+=*)")
 _MISSING = object()
 
 AuthKind = Literal["missing", "malformed", "token"]
@@ -60,10 +59,10 @@ def bearer(header: str | None) -> tuple[AuthKind, str | None, str | None]:
     The raw token is for reading a JWT's claims on the spot; callers never keep it."""
     if header is None:
         return "missing", None, None
-    found = _BEARER.fullmatch(header.strip())
+    found = BEARER.fullmatch(header.strip())
     if found is None:
         return "malformed", None, None
-    return "token", token_id(found.group(1)), found.group(1)
+    return "token", token_id(found.group(2)), found.group(2)
 
 
 def _media_type(value: str | None) -> str | None:

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from oneroster_kit.conformance.checks import CHECKS
-from oneroster_kit.conformance.options import UsageError
 from oneroster_kit.traffic.checker import TrafficOptions, check_traffic
 from oneroster_kit.traffic.findings import CLIENT_CHECKS, Party
 from oneroster_kit.traffic.report import terminal_summary, write_reports
 from oneroster_kit.traffic.sources import SourceError
+from oneroster_kit.usage import UsageError
 
 __all__ = ["main", "parse_traffic_options"]
 

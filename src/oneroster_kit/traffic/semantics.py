@@ -18,8 +18,9 @@ from typing import Any
 
 import orjson
 
-from oneroster_kit.conformance.compare import echo_mismatches, parse_instant
+from oneroster_kit.compare import echo_mismatches
 from oneroster_kit.contract import SERVER_SET, imsx_problems, operation
+from oneroster_kit.instants import parse_instant
 from oneroster_kit.traffic.blame import Judged
 from oneroster_kit.traffic.context import Bounded, Context
 from oneroster_kit.traffic.exchange import Exchange
@@ -29,10 +30,6 @@ __all__ = ["Semantics", "class_object"]
 _SAME_MILLISECOND = datetime.timedelta(milliseconds=10)  # writes closer than this need not advance
 
 
-def _looks_like_instant(value: str) -> bool:
-    return len(value) >= 19 and value[4] == "-" and value[10] in "Tt"
-
-
 def _canonical(value: Any) -> Any:
     """A form where values equal for the contract are equal: instants as UTC, 1 == 1.0."""
     if isinstance(value, bool) or value is None:
@@ -40,7 +37,7 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        instant = parse_instant(value) if _looks_like_instant(value) else None
+        instant = parse_instant(value)
         return ("instant", instant.astimezone(datetime.UTC).isoformat()) if instant is not None else value
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in sorted(value.items())}

@@ -14,12 +14,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from oneroster_kit.conformance.compare import echo_mismatches
+from oneroster_kit.compare import echo_mismatches
 from oneroster_kit.conformance.probes.common import Probe
 from oneroster_kit.conformance.probes.schema import get_at, locations, probe_body, set_at
 from oneroster_kit.conformance.references import reference_check_reason
 from oneroster_kit.conformance.target import Exchange, Target
-from oneroster_kit.contract import operation
+from oneroster_kit.contract import SERVER_SET, operation
 
 __all__ = ["ROUNDS", "WRITERS", "probe_write_atomic"]
 
@@ -48,7 +48,7 @@ def _writer_body(operation_id: str, base: dict[str, Any], writer: int, sourced_i
 
 def _fields(operation_id: str, body: dict[str, Any]) -> dict[str, Any]:
     return {
-        k: v for k, v in body[operation(operation_id).body_member].items() if k not in ("sourcedId", "dateLastModified")
+        k: v for k, v in body[operation(operation_id).body_member].items() if k not in SERVER_SET
     }
 
 

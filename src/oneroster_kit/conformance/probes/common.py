@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from oneroster_kit.conformance.compare import echo_mismatches
+from oneroster_kit.compare import echo_mismatches
 from oneroster_kit.conformance.probes.schema import request_violations
 from oneroster_kit.conformance.records import CheckFailed
 from oneroster_kit.conformance.session import active

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from oneroster_kit.conformance.compare import echo_mismatches, json_equal
+from oneroster_kit.compare import echo_mismatches, json_equal
 from oneroster_kit.conformance.probes.common import Probe
 from oneroster_kit.conformance.probes.schema import (
     Path,

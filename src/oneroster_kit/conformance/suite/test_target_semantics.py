@@ -19,15 +19,16 @@ from hypothesis import strategies as st
 from hypothesis.internal.conjecture import engine as hypothesis_engine
 
 from oneroster_kit import contract
+from oneroster_kit.compare import echo_mismatches, json_equal
 from oneroster_kit.conformance.auth import ClientCredentials, TokenError
-from oneroster_kit.conformance.compare import echo_mismatches, json_equal, parse_instant
 from oneroster_kit.conformance.expiry import NEEDS_CREDENTIALS, ExpiringToken
 from oneroster_kit.conformance.records import CheckFailed
 from oneroster_kit.conformance.references import reference_check_reason
 from oneroster_kit.conformance.session import active, current_options, current_target
 from oneroster_kit.conformance.setup import example_body
 from oneroster_kit.conformance.target import Exchange, Target
-from oneroster_kit.contract import operation
+from oneroster_kit.contract import SERVER_SET, operation
+from oneroster_kit.instants import parse_instant
 from oneroster_kit.strategies import request_cases
 
 OPTIONS = current_options()
@@ -139,7 +140,7 @@ def test_result_echo(conformance_target: Target, body: dict[str, Any]) -> None:
     body = with_id(body, rid)
     exchange = target.put("putResult", rid, body)
     got = stored_result("result_echo", exchange)
-    sent = {k: v for k, v in body["result"].items() if k not in ("sourcedId", "dateLastModified")}
+    sent = {k: v for k, v in body["result"].items() if k not in SERVER_SET}
     problems = echo_mismatches(operation("putResult").body_schema, sent, got, "result")
     if got.get("sourcedId") != rid:
         problems.insert(0, f"result.sourcedId: {got.get('sourcedId')!r} is not the path id {rid!r}")
@@ -163,7 +164,7 @@ def test_result_upsert(conformance_target: Target, second: dict[str, Any]) -> No
     update = with_id(second, rid)
     exchange = target.put("putResult", rid, update)
     updated = stored_result("result_upsert", exchange)
-    sent = {k: v for k, v in update["result"].items() if k not in ("sourcedId", "dateLastModified")}
+    sent = {k: v for k, v in update["result"].items() if k not in SERVER_SET}
     problems = echo_mismatches(operation("putResult").body_schema, sent, updated, "result")
     if problems:
         raise fail(

@@ -1,4 +1,4 @@
-"""Schema-guided comparison of what was sent with what came back.
+"""Schema-guided comparison of what was sent with what came back (the live suite and the traffic checker).
 
 "Every field sent comes back equal" needs the spec to say which members are fields (unknown
 members are ignored by the contract), which strings are date-times (compared as instants) and
@@ -10,29 +10,18 @@ booleans are never numbers.
 
 from __future__ import annotations
 
-import datetime
 import math
 from typing import Any
 
 from oneroster_kit.contract import resolve
+from oneroster_kit.instants import parse_instant
 from oneroster_kit.spec import load_spec
 
-__all__ = ["echo_mismatches", "json_equal", "parse_instant"]
+__all__ = ["echo_mismatches", "json_equal"]
 
 
 def _deref(node: Any) -> Any:
     return resolve(load_spec().get("components", {}), node)
-
-
-def parse_instant(value: Any) -> datetime.datetime | None:
-    """An RFC 3339 date-time as an aware datetime, or None when it is not one."""
-    if not isinstance(value, str) or "T" not in value.upper():
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
 
 
 def json_equal(a: Any, b: Any) -> bool:
