@@ -51,6 +51,7 @@ def test_an_unwritable_report_dir_is_refused_before_the_run(tmp_path: Path, kind
         ("ignored_auth", "OAuth2"),
         ("suite_error", "not a check"),
         ("schemathesis_error", "not a check"),
+        ("client_path_id", "recorded traffic only"),
     ],
 )
 def test_checks_that_cannot_apply_are_refused_naming_why(check: str, why: str) -> None:

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from oneroster_kit.conformance.checks import CHECKS
+from oneroster_kit.checks import CHECKS
 from oneroster_kit.conformance.grouping import group_failures, shared_causes
 from oneroster_kit.conformance.options import Options
 from oneroster_kit.conformance.session import Outcome

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from oneroster_kit.checks import SCHEMATHESIS_CHECKS, SCHEMATHESIS_PART
 from oneroster_kit.conformance.options import Options
 from oneroster_kit.conformance.records import FailureRecord, SkipRecord, records_from_exception
 from oneroster_kit.conformance.target import Target
@@ -95,10 +96,8 @@ class ConformancePlugin:
     def pytest_ignore_collect(self, collection_path: Any, config: pytest.Config) -> bool | None:
         """With `--check` naming no schemathesis check, the schemathesis module is not even collected
         (building its cases costs about two seconds, which focused runs such as CI's fault tests skip)."""
-        from oneroster_kit.conformance.checks import SCHEMATHESIS_CHECKS
-
         wanted = set(self.options.checks)
-        if wanted and not wanted & (SCHEMATHESIS_CHECKS | {"schemathesis"}):
+        if wanted and not wanted & (SCHEMATHESIS_CHECKS | {SCHEMATHESIS_PART}):
             return getattr(collection_path, "name", "") == SCHEMATHESIS_MODULE_FILE or None
         return None
 

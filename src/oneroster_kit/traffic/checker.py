@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from oneroster_kit.checks import CHECKS
 from oneroster_kit.spec import spec_sha256
 from oneroster_kit.traffic.blame import judge, parse_json
 from oneroster_kit.traffic.context import Context, Grant
 from oneroster_kit.traffic.coverage import Coverage
 from oneroster_kit.traffic.exchange import Exchange, Skipped
-from oneroster_kit.traffic.findings import CLIENT_CHECKS, Party, rule_of
+from oneroster_kit.traffic.findings import Party
 from oneroster_kit.traffic.matching import Match, Matcher
 from oneroster_kit.traffic.ndjson import Meta
 from oneroster_kit.traffic.privacy import Redactor, token_id
@@ -145,10 +146,9 @@ def _document(
     exit_code = 2 if counts["checked"] == 0 else 1 if counted else 0
     checks = {}
     for name in sorted(set(findings.applied) | set(findings.counts)):
-        party = "client" if name in CLIENT_CHECKS else "server"
         checks[name] = {
-            "party": party,
-            "rule": rule_of(name),
+            "party": CHECKS[name].party,
+            "rule": CHECKS.rule_of(name),
             "exchanges_checked": findings.applied.get(name, 0),
             "failed": findings.counts.get(name, 0),
         }

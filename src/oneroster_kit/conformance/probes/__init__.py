@@ -4,7 +4,7 @@ Random fuzzing finds what nobody thought of, but whether it draws the one input 
 defect depends on the seed. Each probe here derives its requests from openapi.yaml (the
 request schemas, their enums, optional members and value kinds) and sends them on every run,
 in every profile, so a server with one of these defects gets the same verdict for any seed.
-Each probe is one named check of the report (see `oneroster_kit.conformance.checks`).
+Each probe is one named check of the report (see `oneroster_kit.checks`).
 """
 
 from __future__ import annotations

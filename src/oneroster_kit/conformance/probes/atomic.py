@@ -47,9 +47,7 @@ def _writer_body(operation_id: str, base: dict[str, Any], writer: int, sourced_i
 
 
 def _fields(operation_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: v for k, v in body[operation(operation_id).body_member].items() if k not in SERVER_SET
-    }
+    return {k: v for k, v in body[operation(operation_id).body_member].items() if k not in SERVER_SET}
 
 
 def _whole(operation_id: str, bodies: list[dict[str, Any]], got: dict[str, Any]) -> int | None:
