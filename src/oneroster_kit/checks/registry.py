@@ -127,6 +127,13 @@ class Registry:
             check.name for check in self.select(source=source, party=party, runs_in=runs_in, selectable=selectable)
         )
 
+    def running_in(self, runner: Runner, name: str) -> Check:
+        """The check `name`, for code in `runner` that makes it; refused unless the catalogue lists it there."""
+        check = self[name]
+        if runner not in check.runs_in:
+            raise ValueError(f"check {name!r} is not listed as running in the {runner} (runs_in of the catalogue)")
+        return check
+
     def rule_of(self, name: str) -> str:
         """The check's rule, for a report; a placeholder for a name the registry does not know."""
         check = self._checks.get(name)
@@ -181,9 +188,7 @@ class Implementations(Mapping[str, Implementation[T]]):
         """Decorator: `function` makes the check of its own name; returns the undecorated function."""
         run, guards = (function.function, function.guards) if isinstance(function, Guarded) else (function, ())
         name = run.__name__
-        check = self.registry[name]
-        if self.runner not in check.runs_in:
-            raise ValueError(f"check {name!r} is not listed as running in the {self.runner} (runs_in of the catalogue)")
+        check = self.registry.running_in(self.runner, name)
         if name in self._items:
             raise ValueError(f"check {name!r} is registered twice in the {self.runner}")
         self._items[name] = Implementation(check, run, guards)
