@@ -48,7 +48,8 @@ class Message:
 
 @dataclass(frozen=True)
 class Exchange:
-    """A request and its response; `ref` names where it was read, e.g. `a.har entry 3`."""
+    """A recorded request and its response; `ref` names where it was read, e.g. `a.har entry 3` (the
+    live suite's own exchanges are `oneroster_kit.conformance.target.LiveExchange`)."""
 
     ref: str
     method: str
