@@ -29,6 +29,7 @@ from types import FrameType
 import uvicorn
 import uvloop
 
+from oneroster_kit.contract import default_contract
 from oneroster_kit.server.app import ReferenceApp, ServerSettings
 from oneroster_kit.server.documents import class_document
 from oneroster_kit.server.faults import FAULTS, UnknownFaultError, apply_faults
@@ -158,12 +159,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.max_connections < 1 or args.max_in_flight < 1:
         parser.error("--max-connections and --max-in-flight must be at least 1")
     try:
-        seed = load_seed(args.seed or DEFAULT_SEED)
+        contract = default_contract()  # the spec in use, loaded once for the whole server
+        seed = load_seed(args.seed or DEFAULT_SEED, contract)
         store = Store(Path(args.db), durable=args.fsync, busy_timeout=args.db_busy_timeout)
         if store.is_new or args.seed is not None:
             store.add_seed(seed.objects, [(sid, functools.partial(class_document, doc)) for sid, doc in seed.classes])
         reference = ReferenceApp(
-            store, ServerSettings(args.client_id, args.client_secret, args.token_ttl, args.db_busy_timeout)
+            store,
+            ServerSettings(args.client_id, args.client_secret, args.token_ttl, args.db_busy_timeout),
+            contract=contract,
         )
         app = apply_faults(reference, args.fault)
     except (SeedError, StorageError, DatabaseBusyError, UnknownFaultError) as error:

@@ -13,7 +13,6 @@ and `Seen.fail` reports under the running check's name, so no name is written tw
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -21,7 +20,7 @@ from typing import Any, Literal
 import orjson
 
 from oneroster_kit.checks import CHECKS, Check, Implementation, Implementations, when
-from oneroster_kit.contract import Operation, SchemaValidator, Violation, imsx_problems, operation
+from oneroster_kit.contract import Operation, SchemaValidator, Violation, imsx_problems
 from oneroster_kit.exchange_log import BEARER
 from oneroster_kit.traffic.context import Context, Grant
 from oneroster_kit.traffic.exchange import Exchange
@@ -75,17 +74,15 @@ def _media_type(value: str | None) -> str | None:
     return value.split(";", 1)[0].strip().lower() if value is not None else None
 
 
-@functools.cache
-def _wrapper_with_id(operation_id: str) -> str | None:
+def _wrapper_with_id(op: Operation) -> str | None:
     """The request wrapper member (`result`) whose schema has a sourcedId; None when it has none
     (a class body's sourcedId is an unknown member, ignored by the contract)."""
-    op = operation(operation_id)
     return op.body_member if "sourcedId" in op.body_schema.get("properties", {}) else None
 
 
-def _body_sourced_id(operation_id: str, document: Any) -> Any:
+def _body_sourced_id(op: Operation, document: Any) -> Any:
     """The sourcedId inside the request wrapper, or the sentinel when absent or not part of the schema."""
-    member = _wrapper_with_id(operation_id)
+    member = _wrapper_with_id(op)
     if member is not None and isinstance(document, dict) and isinstance(document.get(member), dict):
         return document[member].get("sourcedId", _MISSING)
     return _MISSING
@@ -508,7 +505,7 @@ def judge(ctx: Context, exchange: Exchange, match: Match) -> Judged | None:
         valid = valid and not seen.request_violations
     seen.request_valid = valid
     if valid:
-        seen.body_id = body_id = _body_sourced_id(name, document)
+        seen.body_id = body_id = _body_sourced_id(op, document)
         seen.mismatch = body_id is not _MISSING and body_id != sourced_id
 
     kind, token, raw = bearer(exchange.request.header("authorization"))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from oneroster_kit.checks import CHECKS
+from oneroster_kit.contract import default_contract
 from oneroster_kit.traffic.checker import TrafficOptions, check_traffic
 from oneroster_kit.traffic.findings import Party
 from oneroster_kit.traffic.report import terminal_summary, write_reports
@@ -105,7 +106,7 @@ def main(argv: Sequence[str]) -> int:
     """Run the traffic check; raises UsageError (exit 2, one line) for what the user must fix."""
     options = parse_traffic_options(argv)
     try:
-        document = check_traffic(options)
+        document = check_traffic(options, default_contract())  # the spec in use, loaded once
     except SourceError as error:
         raise UsageError(str(error)) from None
     if options.report_dir is not None:

@@ -20,7 +20,7 @@ import orjson
 
 from oneroster_kit.checks import CHECKS, Check
 from oneroster_kit.compare import echo_mismatches
-from oneroster_kit.contract import SERVER_SET, imsx_problems, operation
+from oneroster_kit.contract import SERVER_SET, Contract, imsx_problems
 from oneroster_kit.instants import parse_instant
 from oneroster_kit.traffic.blame import Judged
 from oneroster_kit.traffic.context import Bounded, Context
@@ -116,8 +116,10 @@ def _echoed(sent: Any, got: Any) -> bool:
     return type(sent) is type(got) and sent == got
 
 
-def _mismatches(schema: dict[str, Any], sent: dict[str, Any], got: Any, path: str) -> list[str]:
-    return [] if _echoed(sent, got) else echo_mismatches(schema, sent, got, path)
+def _mismatches(
+    schema: dict[str, Any], sent: dict[str, Any], got: Any, path: str, components: dict[str, Any]
+) -> list[str]:
+    return [] if _echoed(sent, got) else echo_mismatches(schema, sent, got, path, components)
 
 
 def _short(value: Any) -> str:
@@ -185,15 +187,16 @@ def _mixed(write: _Write, writes: list[_Write]) -> bool:
 
 
 class Semantics:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, contract: Contract) -> None:
         self.ctx = ctx
+        self.components = contract.components
         limit = ctx.resource_limit
         self.results: Bounded[str, _ResultState] = Bounded(limit)
         self.writes: Bounded[str, tuple[_Write, ...]] = Bounded(limit)
         self.classes: Bounded[str, _ClassState] = Bounded(limit)
         self.unknown_classes: Bounded[str, str] = Bounded(limit)
         self.stamps: Bounded[tuple[str, str], _Stamp] = Bounded(limit * 2)
-        self.schemas = {name: operation(name).body_schema for name in ("putResult", "updateClass")}
+        self.schemas = {name: contract.operation(name).body_schema for name in ("putResult", "updateClass")}
         self.fields = {name: frozenset(schema.get("properties", {})) for name, schema in self.schemas.items()}
 
     @property
@@ -220,7 +223,7 @@ class Semantics:
             ctx.fail(check, exchange, "putResult", message, judged.request, also)
 
         ctx.looked(RESULT_ECHO)
-        problems = _mismatches(self.schemas["putResult"], sent, answer, "result")
+        problems = _mismatches(self.schemas["putResult"], sent, answer, "result", self.components)
         if answer.get("sourcedId") != rid:
             problems.insert(0, f"result.sourcedId: {answer.get('sourcedId')!r} is not the path id {rid!r}")
         if problems:
@@ -355,7 +358,7 @@ class Semantics:
         self._identity(exchange, judged, "updateClass", answer)
         update = judged.request["class"] if isinstance(judged.request.get("class"), dict) else {}
         ctx.looked(CLASS_MERGE)
-        problems = _mismatches(self.schemas["updateClass"], update, answer, "class")
+        problems = _mismatches(self.schemas["updateClass"], update, answer, "class", self.components)
         if problems:
             fail(CLASS_MERGE, "fields sent do not come back equal: " + "; ".join(problems))
         changeable = self.fields["updateClass"]
