@@ -395,7 +395,7 @@ class Semantics:
         if instant is None:
             fail(f"dateLastModified {_short(value)} is not an RFC 3339 date-time")
             return
-        wrapper = judged.request.get("result" if operation == "putResult" else "class")
+        wrapper = judged.request.get(judged.operation.body_member)
         sent = parse_instant(wrapper.get("dateLastModified")) if isinstance(wrapper, dict) else None
         if sent is not None and sent == instant:
             fail(f"dateLastModified is the value the client sent ({value}), not set by the server")
