@@ -2,7 +2,7 @@
 
     python scripts/bench_traffic.py [--exchanges 100000] [--no-redocly]
 
-Generates synthetic NDJSON traffic (`oneroster_kit.traffic.synthetic`: correct result PUTs and
+Generates synthetic NDJSON traffic (`tests/support/synthetic_traffic.py`: correct result PUTs and
 class updates over 50,000 resources, so the bounded per-resource state is exercised), and the
 same exchanges as HAR. Runs the traffic check on a quarter of the file and on the whole, each in
 a fresh process (peak RSS from wait4), to show memory does not grow with the file, and states the
@@ -24,11 +24,20 @@ import time
 from pathlib import Path
 from typing import Any
 
-from oneroster_kit.traffic.synthetic import DEFECTS, HOST, defect_exchanges, har_document, traffic_lines, write_har
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the synthetic traffic is a test aid of the checkout (tests/support)
+from tests.support.synthetic_traffic import (  # noqa: E402
+    DEFECTS,
+    HOST,
+    defect_exchanges,
+    har_document,
+    traffic_lines,
+    write_har,
+)
 
 REDOCLY = "@redocly/cli@2.77.0"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "oneroster-kit" / "redocly-2.77.0"
-SPEC = Path(__file__).resolve().parents[1] / "openapi.yaml"
+SPEC = ROOT / "openapi.yaml"
 GIB = 1024**3
 
 

@@ -22,9 +22,10 @@ from schemathesis.generation import GenerationMode
 
 from oneroster_kit.contract import SchemaValidator, operation
 from oneroster_kit.server.jsondoc import BodyError, parse_body
-from oneroster_kit.spec_walk import Root, break_body, field_cases, roots
+from oneroster_kit.spec_walk import Root, roots
 from oneroster_kit.strategies import api_schema, response_bodies
 from tests.sdk.conftest import fill
+from tests.support.field_cases import break_body, field_cases
 
 
 def validator_of(root: Root) -> SchemaValidator:

@@ -88,6 +88,8 @@ def _report(records: list[Any]) -> str:
         "spec_sha256": "0" * 64,
         "run": {"run_id": "r", "profile": "quick", "max_examples": 1, "seed": 1, "duration_s": 0.1, "test_cases": {}},
         "tests": {"passed": 0, "failed": 1, "skipped": 0},
+        "checks": {record.check: {"status": "failed"} for record in records},
+        "check_counts": {"failed": len({record.check for record in records}), "error": 0, "passed": 0, "skipped": 0},
         "failures": [record.as_dict() for record in records],
         "skipped": [],
         "writes": {"result_prefix": "conformance-r-", "results": [], "classes_updated": [], "class_restore": []},

@@ -117,11 +117,15 @@ def test_a_copy_of_the_package_outside_the_checkout_finds_its_generator_config(t
 
 
 @pytest.mark.slow
-def test_the_built_wheel_carries_the_generator_config(tmp_path: Path) -> None:
+def test_the_built_wheel_carries_the_generator_config_and_no_test_aids(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)], check=True
     )
     (wheel,) = tmp_path.glob("oneroster_contract_kit-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         shipped = archive.read("oneroster_kit/generator-config.yaml")
+        names = archive.namelist()
     assert shipped == codegen.config().read_bytes()
+    # test aids stay in the checkout (tests/support), the check registry ships
+    assert "oneroster_kit/checks/catalogue.py" in names
+    assert not [name for name in names if "synthetic" in name or "field_cases" in name or "/tests/" in name]

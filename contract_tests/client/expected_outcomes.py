@@ -1,6 +1,6 @@
 """What the generated client does TODAY with a missing required field or a value outside an enum.
 
-One row per (body schema, field, kind) that `spec_walk.field_cases()` finds in openapi.yaml; the
+One row per (body schema, field, kind) that `field_cases()` (tests/support/field_cases.py) finds in openapi.yaml; the
 statuses that share a body schema share its row (every error status answers `ImsxStatusInfo`).
 The outcome is that of the generated `Model.from_dict` on the broken body, which is also what
 `sync_detailed` does with a broken response (the exception propagates raw, nothing wraps it):

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from oneroster_kit.spec_walk import instance_nodes, node
+from oneroster_kit.spec_walk import node
+from tests.support.field_cases import instance_nodes
 
 __all__ = ["Instant", "Unzoned", "parse_rfc3339", "with_instants"]
 

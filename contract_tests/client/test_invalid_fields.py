@@ -1,6 +1,6 @@
 """Every required field and every enum of the spec, missing or out of range: what the client does today.
 
-The cases come from the spec (`spec_walk.field_cases()`), the expected outcomes from the table in
+The cases come from the spec (`field_cases()` (tests/support/field_cases.py)), the expected outcomes from the table in
 `expected_outcomes.py`. For each case a valid body is drawn, the field's path is made present,
 and the field is deleted or set to a string outside the enum; the contract validator must report
 exactly that one violation (so the case really breaks the spec). Then:
@@ -34,8 +34,8 @@ from contract_tests.client.instants import with_instants
 from contract_tests.client.wire import Wire, attribute_name, model_at, model_class, set_in_model
 from oneroster_kit.contract import operation
 from oneroster_kit.jsontext import json_text
-from oneroster_kit.spec_walk import FieldCase, break_field, field_cases, location, reach
 from oneroster_kit.strategies import outside_enum, request_cases, response_bodies, root_of, schema_values
+from tests.support.field_cases import FieldCase, break_field, field_cases, location, reach
 
 CASES: dict[tuple[str, str, str], list[FieldCase]] = defaultdict(list)
 for _case in field_cases():

@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 from contract_tests.client.instants import with_instants
 from contract_tests.client.wire import TOKEN, Wire, base_url, model_at, model_class, set_in_model
 from oneroster_kit.contract import operation, operations
-from oneroster_kit.spec_walk import instance_nodes, location, node
+from oneroster_kit.spec_walk import node
 from oneroster_kit.strategies import request_cases, root_of
+from tests.support.field_cases import instance_nodes, location
 
 OPERATIONS = sorted(operations())
 

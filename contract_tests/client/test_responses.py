@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from contract_tests.client.instants import with_instants
 from contract_tests.client.wire import Wire, model_at, model_class
 from oneroster_kit.contract import operation, operations
-from oneroster_kit.spec_walk import instance_nodes, node
+from oneroster_kit.spec_walk import node
 from oneroster_kit.strategies import response_bodies, root_of, schema_values, unknown_json
+from tests.support.field_cases import instance_nodes
 
 STATUSES = [(op_id, status) for op_id, op in sorted(operations().items()) for status in op.documented_statuses]
 

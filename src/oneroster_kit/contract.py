@@ -17,21 +17,25 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import fastjsonschema
 import jsonschema
 
 from oneroster_kit.jsontext import json_text
-from oneroster_kit.spec import load_spec
+from oneroster_kit.spec import load_spec, spec_path, spec_sha256
 
 __all__ = [
     "SERVER_SET",
+    "Contract",
     "Operation",
     "SchemaValidator",
     "UnknownOperationError",
     "Violation",
+    "default_contract",
     "imsx_problems",
+    "load_contract",
     "operation",
     "operations",
     "resolve",
@@ -424,30 +428,72 @@ def resolve(components: dict[str, Any], node: Any) -> Any:
     return node
 
 
-def operations() -> dict[str, Operation]:
-    """All operations of the spec in use, keyed by operationId."""
-    return _operations_of(id(load_spec()))
+class Contract:
+    """One loaded `openapi.yaml` and its operations: what an entry point loads once and passes down.
+
+    The traffic checker and the reference server's app take one; code given none uses
+    `default_contract()`, the spec in use (`oneroster_kit.spec.spec_path()`, the documented default
+    for library users), as do the module-level `operation()` and `operations()`.
+    """
+
+    def __init__(self, path: Path, document: dict[str, Any]) -> None:
+        self.path = path
+        self.document = document
+
+    @property
+    def components(self) -> dict[str, Any]:
+        components: dict[str, Any] = self.document.get("components", {})
+        return components
+
+    @functools.cached_property
+    def operations(self) -> dict[str, Operation]:
+        """Every operation, keyed by operationId."""
+        components = self.components
+        found: dict[str, Operation] = {}
+        for path, item in self.document["paths"].items():
+            for method in _METHODS:
+                if method in item:
+                    definition = item[method]
+                    found[definition["operationId"]] = Operation(
+                        definition["operationId"], method.upper(), path, definition, components
+                    )
+        return found
+
+    def operation(self, operation_id: str) -> Operation:
+        try:
+            return self.operations[operation_id]
+        except KeyError:
+            raise UnknownOperationError(
+                f"no operation {operation_id!r} in the spec (known: {', '.join(sorted(self.operations))})"
+            ) from None
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        """SHA-256 of the spec file's bytes (what the reports print)."""
+        return spec_sha256(self.path)
+
+
+def load_contract(path: Path | None = None) -> Contract:
+    """The contract in the spec file at `path` (default: the spec in use), loaded once per file version."""
+    path = spec_path() if path is None else path
+    return _contract_of(path, id(load_spec(path)))
+
+
+def default_contract() -> Contract:
+    """The spec in use (`$ONEROSTER_SPEC`, the packaged copy or the checkout's), loaded once per file version."""
+    return load_contract()
 
 
 @functools.cache
-def _operations_of(_spec_identity: int) -> dict[str, Operation]:
-    document = load_spec()
-    components = document.get("components", {})
-    found: dict[str, Operation] = {}
-    for path, item in document["paths"].items():
-        for method in _METHODS:
-            if method in item:
-                definition = item[method]
-                found[definition["operationId"]] = Operation(
-                    definition["operationId"], method.upper(), path, definition, components
-                )
-    return found
+def _contract_of(path: Path, _document_identity: int) -> Contract:
+    return Contract(path, load_spec(path))
+
+
+def operations() -> dict[str, Operation]:
+    """All operations of the spec in use, keyed by operationId (`default_contract().operations`)."""
+    return default_contract().operations
 
 
 def operation(operation_id: str) -> Operation:
-    try:
-        return operations()[operation_id]
-    except KeyError:
-        raise UnknownOperationError(
-            f"no operation {operation_id!r} in the spec (known: {', '.join(sorted(operations()))})"
-        ) from None
+    """One operation of the spec in use (`default_contract().operation`)."""
+    return default_contract().operation(operation_id)

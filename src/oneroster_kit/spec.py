@@ -45,12 +45,12 @@ def _load(path: Path, mtime_ns: int) -> dict[str, Any]:
     return document
 
 
-def load_spec() -> dict[str, Any]:
-    """The parsed spec (cached per file version). Treat it as read-only."""
-    path = spec_path()
+def load_spec(path: Path | None = None) -> dict[str, Any]:
+    """The parsed spec at `path`, by default the one in use (cached per file version). Treat it as read-only."""
+    path = spec_path() if path is None else path
     return _load(path, path.stat().st_mtime_ns)
 
 
-def spec_sha256() -> str:
+def spec_sha256(path: Path | None = None) -> str:
     """SHA-256 of the spec bytes; compare with `oneroster_client._spec.SPEC_SHA256`."""
-    return hashlib.sha256(spec_path().read_bytes()).hexdigest()
+    return hashlib.sha256((spec_path() if path is None else path).read_bytes()).hexdigest()

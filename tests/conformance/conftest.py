@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# The suite's marker (conformance_check), registered here too: test_checks_made.py imports the suite's modules.
+from oneroster_kit.conformance.suite.conftest import pytest_configure  # noqa: F401
 from oneroster_kit.server.process import ReferenceServer
 
 TIMEOUT = 240  # seconds for one CLI run (the quick profile takes well under a minute)

@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 from oneroster_kit.conformance.auth import StaticToken
-from oneroster_kit.conformance.options import UsageError, parse_options
+from oneroster_kit.conformance.options import parse_options
 from oneroster_kit.conformance.setup import example_body
 from oneroster_kit.conformance.target import Target
 from oneroster_kit.server.process import ReferenceServer
+from oneroster_kit.usage import UsageError
 from tests.conformance.conftest import run_cli, target_args
 from tests.conformance.test_cli import _assert_usage_error, _classes, _clean_env
 
@@ -50,6 +51,7 @@ def test_an_unwritable_report_dir_is_refused_before_the_run(tmp_path: Path, kind
         ("ignored_auth", "OAuth2"),
         ("suite_error", "not a check"),
         ("schemathesis_error", "not a check"),
+        ("client_path_id", "recorded traffic only"),
     ],
 )
 def test_checks_that_cannot_apply_are_refused_naming_why(check: str, why: str) -> None:

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from oneroster_kit.conformance.compare import echo_mismatches
-from oneroster_kit.conformance.options import UsageError, parse_options
+from oneroster_kit.compare import echo_mismatches
+from oneroster_kit.conformance.options import parse_options
 from oneroster_kit.conformance.records import redact
 from oneroster_kit.conformance.target import curl_command
 from oneroster_kit.contract import operation
+from oneroster_kit.usage import UsageError
 
 RESULT = operation("putResult").body_schema
 CLASS = operation("updateClass").body_schema

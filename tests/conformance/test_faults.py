@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from oneroster_kit.conformance.checks import SCHEMATHESIS_CHECKS
+from oneroster_kit.checks import SCHEMATHESIS_CHECKS
 from oneroster_kit.conformance.probes import PROBES
 from oneroster_kit.server.faults import FAULTS
 from oneroster_kit.server.process import ReferenceServer

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from oneroster_kit.conformance.checks import CHECKS, SCHEMATHESIS_CHECKS
-from oneroster_kit.conformance.compare import echo_mismatches, json_equal
+from oneroster_kit.checks import CHECKS, SCHEMATHESIS_CHECKS
+from oneroster_kit.compare import echo_mismatches, json_equal
 from oneroster_kit.conformance.probes import PROBES
 from oneroster_kit.conformance.probes.boundary import NUMBERS, STRING_LENGTHS, long_text
 from oneroster_kit.conformance.probes.enums import near_misses

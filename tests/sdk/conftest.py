@@ -28,7 +28,8 @@ from oneroster_kit.sdk import (
     RetryConfig,
 )
 from oneroster_kit.spec import load_spec
-from oneroster_kit.spec_walk import node_validator, roots
+from oneroster_kit.spec_walk import roots
+from tests.support.field_cases import node_validator
 
 FAKE = Environment.custom("http://api.test", "http://idp.test/oauth2/token", name="fake")
 CLIENT_ID = "client-42"

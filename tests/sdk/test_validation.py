@@ -1,7 +1,7 @@
 """Checks before sending (sourcedId, strict mode, bad arguments) and reading after (2xx bodies, errors).
 
 Broken response bodies are enumerated from openapi.yaml by the client-contract helper's
-`spec_walk` (one case per required field and per enum of every 2xx body), so a new required
+`tests.support.field_cases` (one case per required field and per enum of every 2xx body), so a new required
 field in the spec becomes a new case here by itself.
 """
 
@@ -34,7 +34,7 @@ from oneroster_kit.sdk import (
     UnauthorizedError,
     UnprocessableEntityError,
 )
-from oneroster_kit.spec_walk import break_body, field_cases, location
+from tests.support.field_cases import break_body, field_cases, location
 
 from .conftest import CLASS_ID, RESULT_ID, FakeAPI, fill, imsx, response_example, result_input, success
 

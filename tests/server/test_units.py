@@ -193,3 +193,30 @@ def test_a_stored_result_starts_with_the_server_set_members_and_keeps_the_sent_o
     result: dict[str, object], text: str
 ) -> None:
     assert result_document("r/1 é", result, "2026-11-20T14:30:00.123Z") == text
+
+
+def test_the_app_serves_the_contract_it_is_given(tmp_path: Path) -> None:
+    """An entry point loads the spec once and passes it (ReferenceApp(contract=...)); the app routes by it."""
+    import httpx
+
+    from oneroster_kit.contract import load_contract
+    from oneroster_kit.server.app import ReferenceApp, ServerSettings
+    from oneroster_kit.server.auth import TokenIssuer, derive_token_key
+    from oneroster_kit.spec import spec_path
+
+    moved = tmp_path / "openapi.yaml"
+    moved.write_text(spec_path().read_text(encoding="utf-8").replace("/v1p2/results/", "/v1p2/scores/"))
+    store = Store(tmp_path / "moved.db")
+    app = ReferenceApp(store, ServerSettings("c", "s", 60), contract=load_contract(moved))
+    token = TokenIssuer(derive_token_key("s", store.token_salt), "c").issue(operation("putResult").scopes, 60)
+    body = {"result": {"status": "active", "lineItem": {"sourcedId": "l"}, "student": {"sourcedId": "s"},
+                       "scoreStatus": "exempt", "scoreDate": "2026-11-20T14:30:00Z"}}  # fmt: skip
+
+    async def put(path: str) -> int:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            response = await http.put(path, json=body, headers={"Authorization": f"Bearer {token}"})
+            return response.status_code
+
+    assert asyncio.run(put("/ims/oneroster/gradebook/v1p2/scores/r")) == 201
+    assert asyncio.run(put("/ims/oneroster/gradebook/v1p2/results/r")) == 404

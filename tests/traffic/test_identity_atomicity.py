@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from oneroster_kit.contract import operation
-from oneroster_kit.traffic.synthetic import Writer, _result
+from tests.support.synthetic_traffic import Writer, result_body
 from tests.traffic.conftest import run_traffic
 
 PATH = operation("putResult").path
@@ -35,7 +35,7 @@ def _concurrent(records: list[dict[str, Any]], ms: float = 50.0) -> list[dict[st
 
 def test_a_look_alike_id_answered_with_another_ids_record_is_named(tmp_path: Path) -> None:
     writer = Writer()
-    body = _result()
+    body = result_body()
     records = [
         _put(writer, "case-r1", body, body, "2026-11-20T14:00:01.000Z"),
         _put(writer, "CASE-R1", body, {**body, "sourcedId": "case-r1"}, "2026-11-20T14:00:02.000Z"),
@@ -50,7 +50,7 @@ def test_a_look_alike_id_answered_with_another_ids_record_is_named(tmp_path: Pat
 
 def test_an_answer_mixing_concurrent_writes_is_named(tmp_path: Path) -> None:
     writer = Writer()
-    one, two = _result(score=1.0, comment="writer 1"), _result(score=2.0, comment="writer 2")
+    one, two = result_body(score=1.0, comment="writer 1"), result_body(score=2.0, comment="writer 2")
     mix = {**one, "comment": "writer 2"}  # the score of one write, the comment of the other
     records = _concurrent(
         [
@@ -68,7 +68,7 @@ def test_concurrent_whole_writes_stamped_in_either_order_are_clean(tmp_path: Pat
     """Recorded as they end, the later-stamped write may come first; each answering a whole write
     (its own, or the other's entirely) is not a mix."""
     writer = Writer()
-    one, two, three = (_result(score=float(n), comment=f"writer {n}") for n in (1, 2, 3))
+    one, two, three = (result_body(score=float(n), comment=f"writer {n}") for n in (1, 2, 3))
     records = _concurrent(
         [
             _put(writer, "atomic-r2", one, one, "2026-11-20T14:00:01.005Z"),

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from oneroster_kit.traffic.synthetic import Writer, _result
+from tests.support.synthetic_traffic import Writer, result_body
 from tests.traffic.conftest import run_traffic
 
 
 def _file(tmp_path: Path) -> Path:
     writer = Writer()
-    records = [writer.put_result("m-r1", _result()), writer.put_result("m-r2", _result())]
+    records = [writer.put_result("m-r1", result_body()), writer.put_result("m-r2", result_body())]
     elsewhere = json.loads(json.dumps(records[1]))
     elsewhere["request"]["url"] = elsewhere["request"]["url"].replace("api.example.org", "cdn.example.org")
     prefixed = json.loads(json.dumps(records[0]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from oneroster_kit.traffic.synthetic import Writer, _result, har_document
+from tests.support.synthetic_traffic import Writer, har_document, result_body
 from tests.traffic.conftest import run_traffic
 
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.c2lnbmF0dXJl"
@@ -16,7 +16,7 @@ STUDENT = "student-private-4242"
 
 def _har(tmp_path: Path) -> Path:
     writer = Writer()
-    result = _result(student={"sourcedId": STUDENT})
+    result = result_body(student={"sourcedId": STUDENT})
 
     def wrong_student(stored: dict[str, object]) -> None:
         stored["student"] = {"sourcedId": STUDENT + "-other"}

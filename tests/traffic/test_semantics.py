@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from oneroster_kit.traffic.synthetic import DEFECTS, defect_exchanges, traffic_lines
+from tests.support.synthetic_traffic import DEFECTS, defect_exchanges, traffic_lines
 from tests.traffic.conftest import run_traffic
 
 
@@ -60,16 +60,16 @@ def test_jwt_claims_judge_scope_and_expiry_without_the_grant(tmp_path: Path) -> 
     """A TimeBack-style JWT says its scope and expiry itself: a 201 to one that lacks the scope, or
     that expired, is the server's fault; the same token valid and in scope is clean."""
     from oneroster_kit.contract import operation
-    from oneroster_kit.traffic.synthetic import Writer, _result
+    from tests.support.synthetic_traffic import Writer, result_body
 
     writer = Writer()  # its clock starts at 2026-11-20T14:00Z
     roster_only = _jwt({"scope": operation("updateClass").scopes[0], "exp": 4102444800})
     expired = _jwt({"scope": operation("putResult").scopes[0], "exp": 1700000000})
     fine = _jwt({"scope": operation("putResult").scopes[0], "exp": 4102444800})
     records = [
-        writer.put_result("jwt-r1", _result(), token=roster_only),
-        writer.put_result("jwt-r2", _result(), token=expired),
-        writer.put_result("jwt-r3", _result(), token=fine),
+        writer.put_result("jwt-r1", result_body(), token=roster_only),
+        writer.put_result("jwt-r2", result_body(), token=expired),
+        writer.put_result("jwt-r3", result_body(), token=fine),
     ]
     run = run_traffic([str(_write(tmp_path / "jwt.ndjson", records)), "--blame", "server"], tmp_path / "r")
     assert run.result["failed_checks"] == {"auth_scope": 1, "auth_expired_token": 1}, run.stdout

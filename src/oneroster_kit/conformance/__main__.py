@@ -1,12 +1,24 @@
-"""`oneroster-conformance`: exit 0 conforms, 1 a check failed, 2 usage or set-up error (one line)."""
+"""`oneroster-conformance`: exit 0 conforms, 1 a check failed, 2 usage or set-up error (one line).
+
+The command's entry point, and the one place that wires the parts that do not import each other:
+`traffic` as the first argument hands over to the traffic checker (`oneroster_kit.traffic.cli`),
+and the suite gets the reference server (`oneroster_kit.server.process.ReferenceServer`) as the
+way to start the embedded target. Each is imported only when the command needs it (checking
+traffic never imports pytest; a remote target never imports the server).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from oneroster_kit.conformance.options import UsageError, parse_options
+from oneroster_kit.conformance.options import parse_options
+from oneroster_kit.usage import UsageError
+
+if TYPE_CHECKING:
+    from oneroster_kit.server.process import ReferenceServer
 
 __all__ = ["main"]
 
@@ -21,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = parse_options(argv)
         from oneroster_kit.conformance.runner import run
 
-        return run(options)
+        return run(options, _reference_server)
     except UsageError as exc:
         print(f"oneroster-conformance: error: {exc}", file=sys.stderr, flush=True)
         return 2
@@ -38,6 +50,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             flush=True,
         )
         return 2
+
+
+def _reference_server() -> ReferenceServer:
+    """A fresh reference server process (free loopback port, fresh database, default seed)."""
+    from oneroster_kit.server.process import ReferenceServer
+
+    return ReferenceServer()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from oneroster_kit.conformance.auth import ClientCredentials, TokenError
-from oneroster_kit.conformance.target import Exchange, Target
+from oneroster_kit.conformance.target import LiveExchange, Target
 
 __all__ = ["LIFETIME", "NEEDS_CREDENTIALS", "ExpiringToken", "request_expiring_token"]
 
@@ -25,7 +25,7 @@ class ExpiringToken:
     token: str = field(default="", repr=False)
     expires_at: float = 0.0  # time.monotonic() after which it must be refused
     skip_reason: str | None = None
-    fresh: Exchange | None = None  # set when the fresh token was refused (a failure to report)
+    fresh: LiveExchange | None = None  # set when the fresh token was refused (a failure to report)
 
     def wait_until_expired(self) -> None:
         remaining = self.expires_at + _MARGIN - time.monotonic()

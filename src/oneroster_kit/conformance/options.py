@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NoReturn
 
-__all__ = ["PROFILES", "Options", "Profile", "UsageError", "default_cache_dir", "parse_options"]
+from oneroster_kit.checks import CHECKS, SCHEMATHESIS_PART
+from oneroster_kit.usage import UsageError
 
-
-class UsageError(Exception):
-    """A usage or set-up problem; its message is one line saying what to fix (exit code 2)."""
+__all__ = ["PROFILES", "Options", "Profile", "default_cache_dir", "parse_options", "selectable_checks"]
 
 
 @dataclass(frozen=True)
@@ -190,6 +189,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def selectable_checks() -> list[str]:
+    """The names `--check` accepts: every check of the live suite that can fail against this spec, and
+    `schemathesis` (the schemathesis part as a whole)."""
+    return sorted(CHECKS.names(runs_in="suite", selectable=True) | {SCHEMATHESIS_PART})
+
+
+def _check_names(names: Sequence[str]) -> None:
+    """Refuse a `--check` name the registry does not know, or one this suite cannot make (saying why)."""
+    unknown = [name for name in names if name != SCHEMATHESIS_PART and name not in CHECKS]
+    if unknown:
+        raise UsageError(f"unknown check {', '.join(unknown)}; known: {', '.join(selectable_checks())}")
+    for name in names:
+        check = CHECKS.get(name)
+        if check is None:
+            continue  # the schemathesis part
+        if "suite" not in check.runs_in:
+            raise UsageError(
+                f"--check {name} does not apply here: it is checked on recorded traffic only "
+                "(`oneroster-conformance traffic`)"
+            )
+        if check.not_selectable is not None:
+            raise UsageError(f"--check {name} does not apply here: {check.not_selectable}")
+
+
 def _env_int(env: Mapping[str, str], name: str) -> int | None:
     value = env.get(name)
     if value is None or value == "":
@@ -259,16 +282,8 @@ def parse_options(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
             "(or none of them to check the embedded reference server)"
         )
 
-    from oneroster_kit.conformance.checks import CHECKS, selectable
-
     checks = tuple(args.check or ())
-    unknown = [name for name in checks if name not in CHECKS]
-    if unknown:
-        raise UsageError(f"unknown check {', '.join(unknown)}; known: {', '.join(selectable())}")
-    for name in checks:
-        reason = CHECKS[name].not_selectable
-        if reason is not None:
-            raise UsageError(f"--check {name} does not apply here: {reason}")
+    _check_names(checks)
 
     # Every run has a seed (printed in the reports) so any run can be repeated exactly; an explicit
     # seed also fixes the run id, so the repeated run sends the very same requests.

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from oneroster_kit.conformance.checks import rule_of
+from oneroster_kit.checks import CHECKS
 from oneroster_kit.known_departures import embed, find
 
 __all__ = ["CheckFailed", "FailureRecord", "SkipRecord", "records_from_exception", "redact"]
@@ -76,7 +76,7 @@ class CheckFailed(AssertionError):
         self.record = FailureRecord(
             check=check,
             operation=operation,
-            rule=rule_of(check),
+            rule=CHECKS.rule_of(check),
             message=message,
             input=jsonable(input),
             curl=redact(curl) if curl else None,
@@ -182,7 +182,7 @@ def records_from_exception(exc: BaseException, test: str) -> list[FailureRecord]
                 FailureRecord(
                     check=check,
                     operation=attached.operation,
-                    rule=rule_of(check),
+                    rule=CHECKS.rule_of(check),
                     message=f"{title}: {message}".strip(),
                     input=body,
                     curl=curl,
@@ -197,7 +197,7 @@ def records_from_exception(exc: BaseException, test: str) -> list[FailureRecord]
             FailureRecord(
                 check="suite_error",
                 operation="(suite)",
-                rule=rule_of("suite_error"),
+                rule=CHECKS.rule_of("suite_error"),
                 message=redact(f"{type(leaf).__name__}: {leaf}")[:4000],
                 test=test,
             )

@@ -13,19 +13,20 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from oneroster_kit.conformance.checks import CHECKS
+from oneroster_kit.checks import CHECKS
 from oneroster_kit.conformance.grouping import group_failures, shared_causes
-from oneroster_kit.conformance.options import Options, UsageError
-from oneroster_kit.conformance.session import Outcome
+from oneroster_kit.conformance.options import Options
+from oneroster_kit.conformance.session import RunOutcome
 from oneroster_kit.conformance.target import Target
 from oneroster_kit.spec import spec_sha256
+from oneroster_kit.usage import UsageError
 
 __all__ = ["check_report_dir", "check_writable_dir", "result_document", "terminal_summary", "write_reports"]
 
 _LISTED = 50  # ids listed in the Markdown summary (all of them are in result.json)
 
 
-def result_document(options: Options, target: Target, outcome: Outcome, exit_code: int) -> dict[str, Any]:
+def result_document(options: Options, target: Target, outcome: RunOutcome, exit_code: int) -> dict[str, Any]:
     finished = outcome.finished or outcome.started
     return {
         "verdict": {0: "conforms", 1: "does not conform"}.get(exit_code, "error"),

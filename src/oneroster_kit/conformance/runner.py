@@ -10,7 +10,7 @@ import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from oneroster_kit.conformance.auth import StaticToken
-from oneroster_kit.conformance.options import Options, UsageError
+from oneroster_kit.conformance.options import Options
 from oneroster_kit.conformance.report import (
     check_report_dir,
     check_writable_dir,
@@ -18,15 +18,17 @@ from oneroster_kit.conformance.report import (
     terminal_summary,
     write_reports,
 )
-from oneroster_kit.conformance.session import ConformancePlugin, activate
-from oneroster_kit.conformance.setup import plan_lines, prepared_target, restore_classes, suite_path
+from oneroster_kit.conformance.session import ConformancePlugin
+from oneroster_kit.conformance.setup import StartServer, plan_lines, prepared_target, restore_classes, suite_path
 from oneroster_kit.conformance.target import Target
+from oneroster_kit.usage import UsageError
 
 __all__ = ["run"]
 
 
-def run(options: Options) -> int:
-    """0 conforms, 1 a check failed; raises UsageError for set-up problems (exit 2)."""
+def run(options: Options, start_server: StartServer) -> int:
+    """0 conforms, 1 a check failed; raises UsageError for set-up problems (exit 2). `start_server`
+    starts the embedded reference server when `options` name no --base-url."""
     if options.plan:
         print("\n".join(plan_lines(options)), flush=True)
         return 0
@@ -36,7 +38,7 @@ def run(options: Options) -> int:
     check_writable_dir(options.cache_dir, "--cache-dir")
     # hypothesis keeps files (e.g. its constants cache) under its home, `.hypothesis/` in the cwd by default
     set_hypothesis_home_dir(options.cache_dir / "hypothesis")
-    with prepared_target(options) as target:
+    with prepared_target(options, start_server) as target:
         plugin = ConformancePlugin(options, target)
         args = [
             str(suite),
@@ -58,11 +60,9 @@ def run(options: Options) -> int:
         if options.report_dir is not None:
             args.append(f"--junitxml={options.report_dir / 'junit.xml'}")
         args += list(options.pytest_args)
-        activate(plugin)
         try:
-            code = pytest.main(args, plugins=[plugin])
+            code = pytest.main(args, plugins=[plugin])  # the suite finds the run as the plugin named PLUGIN_NAME
         finally:
-            activate(None)
             plugin.outcome.finished = time.time()
             expired = _static_token_expired(target)
             if target.remote and not expired:

@@ -1,24 +1,28 @@
 """The bridge between the CLI and the pytest suite in `oneroster_kit.conformance.suite`.
 
-The CLI builds a `ConformancePlugin` (options, the target, the failure records) and hands it to
-`pytest.main`; the suite's conftest and test modules read it with `active()`. Run under plain
-pytest, there is no plugin: the suite uses the quick profile and starts the reference server
-itself (see the suite's conftest.py).
+What the suite reads is a `SuiteRun`: the run's options, its target, and where test cases are
+counted. The CLI builds a `ConformancePlugin` around one (options, the target, the failure
+records) and hands it to `pytest.main`; the suite's conftest finds it with `suite_run(config)` and
+passes it to the tests as a fixture. Nothing is read from a module global: run under plain pytest
+there is no plugin, and the conftest builds the standalone run (the quick profile, a reference
+server it starts on first use; `standalone_run`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from oneroster_kit.conformance.options import Options
+from oneroster_kit.checks import SCHEMATHESIS_CHECKS, SCHEMATHESIS_PART
+from oneroster_kit.conformance.options import Options, parse_options
 from oneroster_kit.conformance.records import FailureRecord, SkipRecord, records_from_exception
+from oneroster_kit.conformance.setup import StartServer, prepared_target
 from oneroster_kit.conformance.target import Target
 
 __all__ = [
@@ -26,21 +30,18 @@ __all__ = [
     "PLUGIN_NAME",
     "CheckStatus",
     "ConformancePlugin",
-    "Outcome",
-    "activate",
-    "active",
-    "close_standalone",
-    "current_options",
-    "current_target",
+    "RunOutcome",
+    "SuiteRun",
+    "standalone_run",
+    "suite_run",
 ]
 
 PLUGIN_NAME = "oneroster-conformance"
-_ACTIVE: ConformancePlugin | None = None
 
 
 @dataclass
-class Outcome:
-    """Everything the reports need, filled while the suite runs."""
+class RunOutcome:
+    """Everything the reports need about one run of the suite, filled while it runs."""
 
     failures: list[FailureRecord] = field(default_factory=list)
     skips: list[SkipRecord] = field(default_factory=list)
@@ -79,13 +80,65 @@ class CheckStatus:
 SCHEMATHESIS_MODULE_FILE = "test_target_schemathesis.py"
 
 
+class SuiteRun:
+    """What the suite reads: the run's options, its target (started on first use when `start` is
+    given instead) and the outcome its test cases are counted in (None: nothing counts them)."""
+
+    def __init__(
+        self,
+        options: Options,
+        target: Target | None = None,
+        outcome: RunOutcome | None = None,
+        start: Callable[[Options], contextlib.AbstractContextManager[Target]] | None = None,
+    ) -> None:
+        if (target is None) == (start is None):
+            raise ValueError("a SuiteRun needs a target or a way to start one, not both")
+        self.options = options
+        self.outcome = outcome
+        self._target = target
+        self._start = start
+        self._stack = contextlib.ExitStack()
+
+    @property
+    def target(self) -> Target:
+        if self._target is None:
+            assert self._start is not None
+            self._target = self._stack.enter_context(self._start(self.options))
+        return self._target
+
+    def count_case(self, part: str, n: int = 1) -> None:
+        """`n` test cases of `part` (a check, or "schemathesis") were sent."""
+        if self.outcome is not None:
+            self.outcome.count_case(part, n)
+
+    def close(self) -> None:
+        """Stop what `target` started (the standalone run's server); nothing for a given target."""
+        self._stack.close()
+
+
+def standalone_run(start_server: StartServer) -> SuiteRun:
+    """The run of the suite under plain pytest (e.g. CI's whole test run, `contract_tests/target`): the
+    embedded server, started with `start_server` on first use, and the quick profile with a fixed seed,
+    so it is repeatable (ONEROSTER_SEED picks another)."""
+    options = parse_options([], env={"ONEROSTER_SEED": os.environ.get("ONEROSTER_SEED", "0")})
+    return SuiteRun(options, start=lambda chosen: prepared_target(chosen, start_server))
+
+
+def suite_run(config: pytest.Config) -> SuiteRun | None:
+    """The CLI's run, registered with pytest as the plugin named PLUGIN_NAME; None under plain pytest."""
+    plugin = config.pluginmanager.get_plugin(PLUGIN_NAME)
+    return plugin.run if isinstance(plugin, ConformancePlugin) else None
+
+
 class ConformancePlugin:
     """A pytest plugin object carrying the run's configuration and collecting its outcome."""
 
     def __init__(self, options: Options, target: Target) -> None:
+        self.__name__ = PLUGIN_NAME  # pluggy registers a plugin object under its __name__
         self.options = options
         self.target = target
-        self.outcome = Outcome()
+        self.outcome = RunOutcome()
+        self.run = SuiteRun(options, target, self.outcome)
         self._pending: dict[str, int] = {}  # check -> its tests not finished yet
         self._item_checks: dict[str, tuple[str, ...]] = {}  # test nodeid -> the checks it makes
         self._item_status: dict[str, str] = {}  # test nodeid -> failed / skipped / passed
@@ -95,10 +148,8 @@ class ConformancePlugin:
     def pytest_ignore_collect(self, collection_path: Any, config: pytest.Config) -> bool | None:
         """With `--check` naming no schemathesis check, the schemathesis module is not even collected
         (building its cases costs about two seconds, which focused runs such as CI's fault tests skip)."""
-        from oneroster_kit.conformance.checks import SCHEMATHESIS_CHECKS
-
         wanted = set(self.options.checks)
-        if wanted and not wanted & (SCHEMATHESIS_CHECKS | {"schemathesis"}):
+        if wanted and not wanted & (SCHEMATHESIS_CHECKS | {SCHEMATHESIS_PART}):
             return getattr(collection_path, "name", "") == SCHEMATHESIS_MODULE_FILE or None
         return None
 
@@ -203,49 +254,3 @@ def _skip_reason(report: pytest.TestReport) -> str:
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
         return str(longrepr[2]).removeprefix("Skipped: ")
     return "skipped"
-
-
-def activate(plugin: ConformancePlugin | None) -> None:
-    global _ACTIVE
-    _ACTIVE = plugin
-
-
-def active() -> ConformancePlugin | None:
-    """The plugin of the CLI run in progress, or None under plain pytest."""
-    return _ACTIVE
-
-
-@functools.cache
-def _standalone_options() -> Options:
-    from oneroster_kit.conformance.options import parse_options
-
-    # Plain pytest (e.g. CI's whole test run) checks the embedded server with a fixed seed, so it is
-    # repeatable; ONEROSTER_SEED picks another.
-    return parse_options([], env={"ONEROSTER_SEED": os.environ.get("ONEROSTER_SEED", "0")})
-
-
-_STANDALONE = contextlib.ExitStack()
-_STANDALONE_TARGET: list[Target] = []
-
-
-def current_target() -> Target:
-    """The CLI's target; under plain pytest, a fresh embedded server started on first use."""
-    if _ACTIVE is not None:
-        return _ACTIVE.target
-    if not _STANDALONE_TARGET:
-        from oneroster_kit.conformance.setup import prepared_target
-
-        _STANDALONE_TARGET.append(_STANDALONE.enter_context(prepared_target(current_options())))
-    return _STANDALONE_TARGET[0]
-
-
-def close_standalone() -> None:
-    """Stop the server `current_target` started under plain pytest (if any)."""
-    _STANDALONE_TARGET.clear()
-    _STANDALONE.close()
-
-
-def current_options() -> Options:
-    """The options of the CLI run, or the quick profile's defaults under plain pytest."""
-    plugin = _ACTIVE
-    return plugin.options if plugin is not None else _standalone_options()

@@ -9,19 +9,41 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
 
 from oneroster_kit.conformance.auth import ClientCredentials, StaticToken, TokenError, TokenSource
-from oneroster_kit.conformance.options import Options, UsageError
-from oneroster_kit.conformance.target import Exchange, Target
+from oneroster_kit.conformance.options import Options
+from oneroster_kit.conformance.target import LiveExchange, Target
 from oneroster_kit.contract import operation
+from oneroster_kit.usage import UsageError
 
-__all__ = ["example_body", "prepared_target", "restore_classes", "suite_path"]
+__all__ = ["EmbeddedServer", "StartServer", "example_body", "prepared_target", "restore_classes", "suite_path"]
+
+
+class EmbeddedServer(Protocol):
+    """What the suite needs of the reference server it starts when no --base-url is given."""
+
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def token_url(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def client_secret(self) -> str: ...
+    @property
+    def class_ids(self) -> Sequence[str]: ...
+
+
+# Starts a fresh reference server and stops it on exit. The conformance package does not import the
+# server: the command's entry point (`conformance/__main__.py`) and, under plain pytest, the suite's
+# conftest pass `oneroster_kit.server.process.ReferenceServer` here.
+StartServer = Callable[[], contextlib.AbstractContextManager[EmbeddedServer]]
 
 _SUITE = Path(__file__).resolve().parent / "suite"
 
@@ -67,7 +89,7 @@ def _check(target: Target) -> None:
         hint = plain_http_hint(target.base_url) or "check --base-url and that the server runs"
         raise UsageError(f"cannot reach {target.base_url} ({type(exc).__name__}: {exc}); {hint}") from None
     _raise_for_auth(exchange.status, "putResult", target)
-    missing: list[tuple[str, Exchange]] = []
+    missing: list[tuple[str, LiveExchange]] = []
     for class_id in target.class_ids:
         exchange = target.put("updateClass", class_id, {"class": {}})
         _raise_for_auth(exchange.status, "updateClass", target)
@@ -89,7 +111,7 @@ def _is_imsx(document: Any) -> bool:
     return isinstance(document, dict) and "imsx_codeMajor" in document
 
 
-def _raise_for_missing_classes(target: Target, missing: list[tuple[str, Exchange]]) -> None:
+def _raise_for_missing_classes(target: Target, missing: list[tuple[str, LiveExchange]]) -> None:
     """404 for a class: a wrong id, or (every class, and no imsx body) a base URL with a wrong path."""
     if len(missing) == len(target.class_ids) and not any(_is_imsx(exchange.json) for _, exchange in missing):
         raise UsageError(
@@ -192,16 +214,14 @@ def plan_lines(options: Options) -> list[str]:
 
 
 @contextlib.contextmanager
-def prepared_target(options: Options) -> Iterator[Target]:
-    """The target of this run, checked; with no --base-url a fresh reference server, stopped after."""
+def prepared_target(options: Options, start_server: StartServer) -> Iterator[Target]:
+    """The target of this run, checked; with no --base-url a fresh server from `start_server`, stopped after."""
     if options.base_url is not None:
         yield from _checked(remote_target(options))
         return
-    from oneroster_kit.server.process import ReferenceServer
-
     with contextlib.ExitStack() as stack:
         try:
-            server = stack.enter_context(ReferenceServer())
+            server = stack.enter_context(start_server())
         except Exception as exc:
             raise UsageError(f"the embedded reference server did not start ({type(exc).__name__}: {exc})") from None
         target = Target(

@@ -26,7 +26,7 @@ from oneroster_kit.conformance.auth import TokenSource
 from oneroster_kit.conformance.records import redact
 from oneroster_kit.contract import operation
 
-__all__ = ["REDACTED", "SAFE_ID", "Exchange", "Target", "UnsafeWriteError", "curl_command"]
+__all__ = ["REDACTED", "SAFE_ID", "LiveExchange", "Target", "UnsafeWriteError", "curl_command"]
 
 REDACTED = "Bearer [REDACTED]"
 SAFE_ID = re.compile(r"[A-Za-z0-9._-]+")  # what a remote run writes after its prefix (README)
@@ -49,8 +49,10 @@ def curl_command(method: str, url: str, headers: Mapping[str, str], body: bytes 
 
 
 @dataclass
-class Exchange:
-    """One request the suite sent and the answer it got."""
+class LiveExchange:
+    """One request the suite sent to the live target and the answer it got (the traffic checker's
+    recorded exchanges are `oneroster_kit.traffic.exchange.Exchange`: bytes as recorded, a reference
+    to where they were read, no reproduction of their own)."""
 
     operation_id: str
     method: str
@@ -100,7 +102,7 @@ class Target:
     reference_probed: bool = field(default=False, repr=False)
     reference_reason: str | None = field(default=None, repr=False)
     # The exchanges of the current check example (`begin_case` starts one), for a reproduction of all of them.
-    history: list[Exchange] = field(default_factory=list, repr=False)
+    history: list[LiveExchange] = field(default_factory=list, repr=False)
     _digest: Any = field(default_factory=hashlib.sha256, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _client: httpx.Client | None = field(default=None, repr=False)
@@ -192,7 +194,7 @@ class Target:
         headers: Mapping[str, str] | None = None,
         authenticate: bool = True,
         record: bool = True,
-    ) -> Exchange:
+    ) -> LiveExchange:
         """PUT a JSON body; `headers` replace the default Authorization when given. `record=False`: the
         caller has folded the request into the fingerprint already (concurrent requests, in a fixed order)."""
         self.permit(operation_id, sourced_id)
@@ -210,7 +212,7 @@ class Target:
             sent_headers.update(self.auth_header())
             response = self.client.put(url, content=json.dumps(body).encode(), headers=sent_headers)
         self.note_write(operation_id, sourced_id, response.status_code)
-        exchange = Exchange(
+        exchange = LiveExchange(
             operation_id,
             "PUT",
             url,
@@ -229,7 +231,7 @@ class Target:
         with self._lock:
             self.history.clear()
 
-    def exchanges_until(self, exchange: Exchange) -> list[Exchange]:
+    def exchanges_until(self, exchange: LiveExchange) -> list[LiveExchange]:
         """The current example's exchanges up to and including `exchange` (just it when not recorded)."""
         with self._lock:
             for index in range(len(self.history) - 1, -1, -1):

@@ -337,7 +337,7 @@ def interpret(
 
 def _refuse_other_resource(plan: Plan, outcome: Outcome, data: Any, path_id: str, answer_id: object) -> NoReturn:
     """The error for a valid answer about another resource (`fields` as for any other bad field)."""
-    what = "result" if plan.operation_id == PUT_RESULT else "class"
+    what = plan.operation.body_member  # "result", "class": the member that wraps a request body
     raise ResponseValidationError(
         operation_id=plan.operation_id,
         status_code=outcome.status_code,

@@ -36,6 +36,7 @@ from types import FrameType
 import uvicorn
 import uvloop
 
+from oneroster_kit.contract import default_contract
 from oneroster_kit.extras import ExtraMissingError, require_extra
 from oneroster_kit.server.app import ReferenceApp, ServerSettings
 from oneroster_kit.server.backend import DatabaseBusyError, Storage, StorageError, is_postgres_url, open_storage
@@ -180,7 +181,7 @@ def _problem(args: argparse.Namespace, postgres: bool) -> str | None:
 
 def _open(args: argparse.Namespace, seed_it: bool) -> Storage:
     """The database, created or migrated; a new one (or one given --seed) gets the seed's objects."""
-    seed = load_seed(args.seed or DEFAULT_SEED)
+    seed = load_seed(args.seed or DEFAULT_SEED, default_contract())
     store = open_storage(args.db, durable=args.fsync, busy_timeout=args.db_busy_timeout)
     try:
         if seed_it and (store.is_new or args.seed is not None):
@@ -285,9 +286,12 @@ def _serve(args: argparse.Namespace) -> int:
         store = _open(args, seed_it=worker_fds is None)  # the supervisor has seeded
     except (SeedError, StorageError, DatabaseBusyError) as error:
         return _error(error)
+    contract = default_contract()  # the spec in use, loaded once for the whole server
     try:
         reference = ReferenceApp(
-            store, ServerSettings(args.client_id, args.client_secret, args.token_ttl, args.db_busy_timeout)
+            store,
+            ServerSettings(args.client_id, args.client_secret, args.token_ttl, args.db_busy_timeout),
+            contract=contract,
         )
         app = apply_faults(reference, args.fault)
     except UnknownFaultError as error:

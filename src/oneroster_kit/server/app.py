@@ -32,7 +32,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from oneroster_kit.contract import Operation, SchemaValidator, Violation, operations
+from oneroster_kit.contract import Contract, Operation, SchemaValidator, Violation, default_contract
 from oneroster_kit.server.auth import BearerError, TokenIssuer, derive_token_key
 from oneroster_kit.server.backend import (
     ClassUpdate,
@@ -102,14 +102,18 @@ def _request_id(scope: Scope) -> str:
 class ReferenceApp:
     """ASGI app: both operations of the spec and the token endpoint, backed by a `Storage` backend."""
 
-    def __init__(self, store: Storage, settings: ServerSettings, log: TextIO | None = None) -> None:
+    def __init__(
+        self, store: Storage, settings: ServerSettings, log: TextIO | None = None, contract: Contract | None = None
+    ) -> None:
+        """`contract`: the spec the app serves (default: the spec in use)."""
+        contract = default_contract() if contract is None else contract
         self.store = store
         self.settings = settings
         self._log = log if log is not None else sys.stderr
         self._issuer = TokenIssuer(derive_token_key(settings.client_secret, store.token_salt), settings.client_id)
         self.writes = GroupCommitter(store, settings.db_busy_timeout)
-        self._large_bodies = LargeBodyChecker()
-        specified = operations()
+        self._large_bodies = LargeBodyChecker(contract.path)
+        specified = contract.operations
         handlers: dict[str, Handler] = {"putResult": self._put_result, "updateClass": self._update_class}
         missing = sorted(set(specified) - set(handlers))
         if missing:

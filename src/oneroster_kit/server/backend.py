@@ -98,9 +98,6 @@ class Storage(abc.ABC):
     def get_result(self, sourced_id: str) -> str | None: ...
 
     @abc.abstractmethod
-    def get_class(self, sourced_id: str) -> str | None: ...
-
-    @abc.abstractmethod
     def class_ids(self) -> list[str]: ...
 
     @abc.abstractmethod

@@ -23,9 +23,10 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from oneroster_kit.contract import Operation, Violation, operation
+from oneroster_kit.contract import Operation, Violation, load_contract
 from oneroster_kit.known_departures import find, plain_words
 from oneroster_kit.server.jsondoc import BodyError, parse_body
 from oneroster_kit.server.schemawalk import project
@@ -56,12 +57,13 @@ class CheckerUnavailableError(RuntimeError):
     """The worker process died (e.g. killed for memory); answered 503, and a new one is started."""
 
 
-def check_body(operation_id: str, raw: bytes, budget: float | None = None) -> Any:
-    """The body projected on the operation's request schema, or a `Refusal`.
+def check_body(operation_id: str, raw: bytes, budget: float | None = None, spec: Path | None = None) -> Any:
+    """The body projected on the operation's request schema (of the spec file `spec`, default the spec
+    in use), or a `Refusal`.
 
     `budget` (seconds; only in the worker process's main thread) bounds the search for violations.
     """
-    return check_operation_body(operation(operation_id), raw, budget)
+    return check_operation_body(load_contract(spec).operation(operation_id), raw, budget)
 
 
 def check_operation_body(op: Operation, raw: bytes, budget: float | None = None) -> Any:
@@ -122,9 +124,11 @@ def _lower_priority() -> None:
 
 
 class LargeBodyChecker:
-    """`check_body` in one worker process, started on first use ("spawn": no forked threads)."""
+    """`check_body` in one worker process, started on first use ("spawn": no forked threads), against
+    the spec file `spec` (the app's contract: the worker loads it once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, spec: Path | None = None) -> None:
+        self._spec = spec
         self._pool: ProcessPoolExecutor | None = None
 
     async def check(self, operation_id: str, raw: bytes) -> Any:
@@ -133,7 +137,7 @@ class LargeBodyChecker:
             self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_lower_priority)
         pool = self._pool
         try:
-            return await asyncio.wrap_future(pool.submit(check_body, operation_id, raw, LARGE_BODY_BUDGET))
+            return await asyncio.wrap_future(pool.submit(check_body, operation_id, raw, LARGE_BODY_BUDGET, self._spec))
         except BrokenProcessPool:
             if self._pool is pool:
                 self._pool = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from oneroster_kit.contract import SERVER_SET
 from oneroster_kit.server.jsondoc import encode, loads_stored
 
 __all__ = [
@@ -75,7 +76,7 @@ def result_builder(sourced_id: str, result: dict[str, Any]) -> StampedDocument:
     The server encodes on the event loop and leaves only the splice to the database thread, which
     then holds the GIL for a moment per write instead of for the whole encoding.
     """
-    rest = encode({key: value for key, value in result.items() if key not in ("sourcedId", "dateLastModified")})
+    rest = encode({key: value for key, value in result.items() if key not in SERVER_SET})
     head = '{"sourcedId":' + encode(sourced_id) + ',"dateLastModified":'
     return StampedDocument(head, "}" if rest == "{}" else "," + rest[1:])
 

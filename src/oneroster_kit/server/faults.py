@@ -25,7 +25,7 @@ from urllib.parse import quote, unquote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from oneroster_kit.contract import operation, resolve
+from oneroster_kit.contract import SERVER_SET, operation, resolve
 from oneroster_kit.spec import load_spec
 
 __all__ = ["FAULTS", "UnknownFaultError", "apply_faults", "keeps_state"]
@@ -442,7 +442,7 @@ class _MergingResultPut:
         document["result"] = {**old, **document["result"]}
         answer = await call(scope, json.dumps(document).encode())
         if _ok(answer) and (found := _result_of(answer)) is not None:
-            self.stored[sourced_id] = {k: v for k, v in found[1].items() if k not in ("sourcedId", "dateLastModified")}
+            self.stored[sourced_id] = {k: v for k, v in found[1].items() if k not in SERVER_SET}
         return answer
 
 

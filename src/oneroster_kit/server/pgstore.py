@@ -449,10 +449,6 @@ class PostgresStore(Storage):
         rows = self._read("SELECT document FROM oneroster_results WHERE sourced_id = %s", [_id(sourced_id)])
         return str(rows[0][0]) if rows else None
 
-    def get_class(self, sourced_id: str) -> str | None:
-        rows = self._read("SELECT document FROM oneroster_classes WHERE sourced_id = %s", [_id(sourced_id)])
-        return str(rows[0][0]) if rows else None
-
     def class_ids(self) -> list[str]:
         rows = self._read("SELECT sourced_id FROM oneroster_classes ORDER BY sourced_id", [])
         return [bytes(row[0]).decode("utf-8", "surrogatepass") for row in rows]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import datetime
 import json
-import re
 import time
 from pathlib import Path
 from typing import IO, Any
@@ -22,13 +21,11 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from oneroster_kit.traffic.ndjson import FORMAT, VERSION
-from oneroster_kit.traffic.privacy import REDACTED, token_id
+from oneroster_kit.exchange_log import BEARER, FORMAT, REDACTED, VERSION, token_id
 
 __all__ = ["MAX_RECORDED_BODY", "Recorder"]
 
 MAX_RECORDED_BODY = 1_048_576 + 1024  # above the server's 413 limit: every body it reads is kept whole
-_BEARER = re.compile(r"(?i)(bearer +)([A-Za-z0-9\-._~+/]+=*)")
 _SECRET_FORM_FIELDS = frozenset({"client_secret", "password", "refresh_token", "client_assertion"})
 
 
@@ -40,7 +37,7 @@ def _stamp(moment: float) -> str:
 
 def _header_value(name: str, value: str) -> str:
     if name == "authorization":
-        found = _BEARER.fullmatch(value.strip())
+        found = BEARER.fullmatch(value.strip())
         if found is not None:
             return found.group(1) + token_id(found.group(2))
         return value if not value.lower().startswith("basic ") else "Basic " + REDACTED

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from oneroster_kit.contract import operation
+from oneroster_kit.contract import Contract, default_contract
 from oneroster_kit.server.documents import guid_ref
 from oneroster_kit.server.jsondoc import BodyError, encode, parse_body
 
@@ -42,7 +42,9 @@ class Seed:
     classes: list[tuple[str, dict[str, Any]]]  # sourcedId, class document without dateLastModified
 
 
-def load_seed(path: Path) -> Seed:
+def load_seed(path: Path, contract: Contract | None = None) -> Seed:
+    """The seed file at `path`, each class checked against the spec's updateClass answer (`contract`, default
+    the spec in use)."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -52,12 +54,12 @@ def load_seed(path: Path) -> Seed:
     except BodyError as error:
         raise SeedError(f"seed {path}: {str(error).replace('Request body', 'the file')}") from None
     try:
-        return _build(document)
+        return _build(document, default_contract() if contract is None else contract)
     except SeedError as error:
         raise SeedError(f"seed {path}: {error}") from None
 
 
-def _build(document: Any) -> Seed:
+def _build(document: Any, contract: Contract) -> Seed:
     if not isinstance(document, dict):
         raise SeedError("the top level must be a JSON object with " + ", ".join(_KINDS))
     unknown = sorted(set(document) - set(_KINDS))
@@ -93,7 +95,7 @@ def _build(document: Any) -> Seed:
         if "school" in course:
             reference(f"courses[{index}].school", course["school"], "orgs")
 
-    validator = operation("updateClass").response_validator(200)
+    validator = contract.operation("updateClass").response_validator(200)
     assert validator is not None  # the spec documents the 200 body of updateClass
     classes: list[tuple[str, dict[str, Any]]] = []
     for index, entry in enumerate(document["classes"]):

@@ -208,11 +208,6 @@ class Store(Storage):
             row = self._db.execute("SELECT document FROM results WHERE sourced_id = ?", (sourced_id,)).fetchone()
         return None if row is None else str(row[0])
 
-    def get_class(self, sourced_id: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT document FROM classes WHERE sourced_id = ?", (sourced_id,)).fetchone()
-        return None if row is None else str(row[0])
-
     def class_ids(self) -> list[str]:
         with self._lock:
             return [row[0] for row in self._db.execute("SELECT sourced_id FROM classes ORDER BY sourced_id")]

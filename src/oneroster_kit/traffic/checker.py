@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from oneroster_kit.spec import spec_sha256
+from oneroster_kit.checks import CHECKS
+from oneroster_kit.contract import Contract, default_contract
 from oneroster_kit.traffic.blame import judge, parse_json
 from oneroster_kit.traffic.context import Context, Grant
 from oneroster_kit.traffic.coverage import Coverage
 from oneroster_kit.traffic.exchange import Exchange, Skipped
-from oneroster_kit.traffic.findings import CLIENT_CHECKS, Party, rule_of
+from oneroster_kit.traffic.findings import Party
 from oneroster_kit.traffic.matching import Match, Matcher
 from oneroster_kit.traffic.ndjson import Meta
 from oneroster_kit.traffic.privacy import Redactor, token_id
@@ -76,8 +77,10 @@ def _binary_body(exchange: Exchange) -> str | None:
     return None
 
 
-def check_traffic(options: TrafficOptions) -> dict[str, Any]:
-    """Check every exchange; the result document (see report.py). Raises SourceError for unreadable files."""
+def check_traffic(options: TrafficOptions, contract: Contract | None = None) -> dict[str, Any]:
+    """Check every exchange against `contract` (default: the spec in use); the result document (see
+    report.py). Raises SourceError for unreadable files."""
+    contract = default_contract() if contract is None else contract
     started = time.time()
     meta = Meta()
     ctx = Context(
@@ -88,9 +91,9 @@ def check_traffic(options: TrafficOptions) -> dict[str, Any]:
         resource_limit=options.resource_limit,
     )
     meta.known_class_ids.update(options.class_ids)
-    matcher = Matcher(options.base_url)
-    semantics = Semantics(ctx)
-    coverage = Coverage()
+    matcher = Matcher(options.base_url, contract)
+    semantics = Semantics(ctx, contract)
+    coverage = Coverage(contract)
     counts: Counter[str] = Counter()
     skipped: list[dict[str, str]] = []
     undocumented: Counter[tuple[str, str]] = Counter()
@@ -125,11 +128,12 @@ def check_traffic(options: TrafficOptions) -> dict[str, Any]:
             continue
         coverage.observe(judged.operation.operation_id, item.status, judged.request)
         semantics.observe(item, judged)
-    return _document(options, ctx, matcher, semantics, coverage, counts, skipped, undocumented, meta, started)
+    return _document(options, contract, ctx, matcher, semantics, coverage, counts, skipped, undocumented, meta, started)
 
 
 def _document(
     options: TrafficOptions,
+    contract: Contract,
     ctx: Context,
     matcher: Matcher,
     semantics: Semantics,
@@ -145,10 +149,9 @@ def _document(
     exit_code = 2 if counts["checked"] == 0 else 1 if counted else 0
     checks = {}
     for name in sorted(set(findings.applied) | set(findings.counts)):
-        party = "client" if name in CLIENT_CHECKS else "server"
         checks[name] = {
-            "party": party,
-            "rule": rule_of(name),
+            "party": CHECKS[name].party,
+            "rule": CHECKS.rule_of(name),
             "exchanges_checked": findings.applied.get(name, 0),
             "failed": findings.counts.get(name, 0),
         }
@@ -172,7 +175,7 @@ def _document(
         "verdict": {0: "conforms", 1: "does not conform"}.get(exit_code, "nothing checked"),
         "exit_code": exit_code,
         "kind": "traffic",
-        "spec_sha256": spec_sha256(),
+        "spec_sha256": contract.sha256,
         "inputs": [str(p) for p in options.files],
         "blame": sorted(options.blame),
         "base": matcher.base,

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from oneroster_kit.conformance.checks import CHECKS
-from oneroster_kit.conformance.options import UsageError
+from oneroster_kit.checks import CHECKS
+from oneroster_kit.contract import default_contract
 from oneroster_kit.traffic.checker import TrafficOptions, check_traffic
-from oneroster_kit.traffic.findings import CLIENT_CHECKS, Party
+from oneroster_kit.traffic.findings import Party
 from oneroster_kit.traffic.report import terminal_summary, write_reports
 from oneroster_kit.traffic.sources import SourceError
+from oneroster_kit.usage import UsageError
 
 __all__ = ["main", "parse_traffic_options"]
 
@@ -68,12 +69,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_names(names: Sequence[str]) -> None:
+    """Refuse a `--check` name that is no check, or one only the live suite makes (it would report nothing)."""
+    known = CHECKS.names(runs_in="traffic")
+    unknown = [name for name in names if name not in CHECKS]
+    if unknown:
+        raise UsageError(f"unknown check {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    for name in names:
+        if name not in known:
+            raise UsageError(
+                f"--check {name} does not apply to recorded traffic: only the live suite makes it "
+                "(`oneroster-conformance --check`)"
+            )
+
+
 def parse_traffic_options(argv: Sequence[str]) -> TrafficOptions:
     args = _parser().parse_args(list(argv))
-    known = set(CHECKS) | set(CLIENT_CHECKS)
-    unknown = [name for name in args.check if name not in known]
-    if unknown:
-        raise UsageError(f"unknown check {', '.join(unknown)}; known: {', '.join(sorted(known - {'schemathesis'}))}")
+    _check_names(args.check)
     base = args.base_url
     if base is not None and not base.startswith(("http://", "https://", "/")):
         raise UsageError(f"--base-url {base!r} must be an http(s) URL or a path starting with /")
@@ -94,7 +106,7 @@ def main(argv: Sequence[str]) -> int:
     """Run the traffic check; raises UsageError (exit 2, one line) for what the user must fix."""
     options = parse_traffic_options(argv)
     try:
-        document = check_traffic(options)
+        document = check_traffic(options, default_contract())  # the spec in use, loaded once
     except SourceError as error:
         raise UsageError(str(error)) from None
     if options.report_dir is not None:

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from oneroster_kit.checks import Check
 from oneroster_kit.traffic.exchange import Exchange
 from oneroster_kit.traffic.findings import Finding, Findings, Party
 from oneroster_kit.traffic.privacy import Redactor, scrub
@@ -78,26 +79,25 @@ class Context:
     def wants(self, check: str) -> bool:
         return not self.selected or check in self.selected
 
-    def looked(self, check: str) -> None:
-        self.findings.looked(check)
+    def looked(self, check: Check) -> None:
+        self.findings.looked(check.name)
 
     def fail(
         self,
-        check: str,
-        party: Party,
+        check: Check,
         exchange: Exchange,
         operation: str,
         message: str,
         request_document: Any = None,
         also: tuple[str, ...] = (),
     ) -> None:
-        if not self.wants(check):
+        if not self.wants(check.name):
             return
         body, hidden = self.redactor.body(request_document)
         text = scrub(message, hidden) if hidden else message
         finding = Finding(
-            check=check,
-            party=party,
+            check=check.name,
+            party=check.party,
             operation=operation,
             message=text,
             exchanges=[*also, exchange.ref],

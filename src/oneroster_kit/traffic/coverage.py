@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from oneroster_kit.contract import Operation, operations, resolve
+from oneroster_kit.contract import Contract, Operation, resolve
 
 __all__ = ["Coverage"]
 
@@ -72,9 +72,9 @@ class _Op:
 
 
 class Coverage:
-    def __init__(self) -> None:
+    def __init__(self, contract: Contract) -> None:
         self.ops: dict[str, _Op] = {}
-        for op in operations().values():
+        for op in contract.operations.values():
             fields: dict[str, list[str] | None] = {}
             _fields(op.components, op.request_validator.schema, "", 0, fields)
             entry = _Op(op, fields)

@@ -25,7 +25,6 @@ __all__ = [
     "first_header",
     "headers_of",
     "parse_duration",
-    "parse_started",
     "request_and_response",
 ]
 
@@ -49,7 +48,8 @@ class Message:
 
 @dataclass(frozen=True)
 class Exchange:
-    """A request and its response; `ref` names where it was read, e.g. `a.har entry 3`."""
+    """A recorded request and its response; `ref` names where it was read, e.g. `a.har entry 3` (the
+    live suite's own exchanges are `oneroster_kit.conformance.target.LiveExchange`)."""
 
     ref: str
     method: str
@@ -95,17 +95,6 @@ def request_and_response(ref: str, record: object, *, unit: str, expected: str, 
     if not isinstance(method, str) or not isinstance(url, str) or not url:
         return Skipped(ref, "the request has no method or url")
     return Unchecked(request, response, method, url, response.get("status"))
-
-
-def parse_started(value: object) -> datetime.datetime | None:
-    """An ISO 8601 time with offset as an aware datetime; None when absent or unreadable."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.UTC)
 
 
 def parse_duration(milliseconds: object) -> datetime.timedelta | None:

@@ -1,40 +1,21 @@
 """What the traffic check reports: findings, each blamed on the client or the server.
 
-Server checks keep the names and rules of the active suite (`oneroster_kit.conformance.checks`),
-so a defect reads the same whether the suite provoked it or a recording shows it. Requests that
-break the spec are the client's; those checks exist only here and are listed in `CLIENT_CHECKS`.
+Every check, its rule and its party come from the one registry (`oneroster_kit.checks`): server
+checks keep the names and rules of the live suite, so a defect reads the same whether the suite
+provoked it or a recording shows it; the client checks (requests that break the spec) run only here.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from oneroster_kit.conformance.checks import CHECKS, Check
+from oneroster_kit.checks import CHECKS, Party
 
-__all__ = ["CLIENT_CHECKS", "Finding", "Findings", "Party", "rule_of"]
+__all__ = ["Finding", "Findings", "Party"]
 
-Party = Literal["client", "server"]
-
-_CLIENT = [
-    Check("client_content_type", "A request body is sent as application/json."),
-    Check("client_unreadable_body", "A request body is UTF-8 JSON."),
-    Check("client_request_schema", "A request body satisfies the operation's request schema."),
-    Check("client_path_id", "A path sourcedId satisfies the spec (not empty, not `.` or `..`)."),
-    Check("client_sourcedid_mismatch", "A body result.sourcedId, when sent, equals the path sourcedId."),
-    Check("client_missing_token", "Every operation request carries `Authorization: Bearer <token>`."),
-    Check("client_malformed_token", "The Authorization header has the form `Bearer <token>`."),
-    Check("client_token_scope", "The token sent holds the operation's scope (as granted in this recording)."),
-    Check("client_expired_token", "The token sent has not expired (per the grant's expires_in in this recording)."),
-]
-CLIENT_CHECKS: dict[str, Check] = {check.name: check for check in _CLIENT}
 EXAMPLES_KEPT = 20  # findings kept per check for the report (all are counted): bounded memory
-
-
-def rule_of(name: str) -> str:
-    check = CLIENT_CHECKS.get(name) or CHECKS.get(name)
-    return check.rule if check is not None else "(no rule recorded for this check)"
 
 
 @dataclass
@@ -52,7 +33,7 @@ class Finding:
             "check": self.check,
             "party": self.party,
             "operation": self.operation,
-            "rule": rule_of(self.check),
+            "rule": CHECKS.rule_of(self.check),
             "message": self.message,
             "exchanges": self.exchanges,
             "input": self.input,

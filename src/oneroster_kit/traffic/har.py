@@ -13,6 +13,7 @@ from typing import Any
 
 import ijson  # type: ignore[import-untyped]
 
+from oneroster_kit.instants import parse_recorded_time
 from oneroster_kit.traffic.exchange import (
     BodyError,
     Exchange,
@@ -22,7 +23,6 @@ from oneroster_kit.traffic.exchange import (
     first_header,
     headers_of,
     parse_duration,
-    parse_started,
     request_and_response,
 )
 
@@ -86,7 +86,7 @@ def entry_exchange(ref: str, entry: Any) -> Exchange | Skipped:
         ref=ref,
         method=method.upper(),
         url=url,
-        started=parse_started(entry.get("startedDateTime")),
+        started=parse_recorded_time(entry.get("startedDateTime")),
         request=Message(request_headers, request_body),
         status=status,
         response=Message(response_headers, response_body),

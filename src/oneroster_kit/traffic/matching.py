@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from oneroster_kit.contract import Operation, operations
+from oneroster_kit.contract import Contract, Operation
 
 __all__ = ["Match", "Matcher", "Undocumented"]
 
@@ -36,8 +36,8 @@ def _template_regex(template: str) -> re.Pattern[str]:
 
 
 class Matcher:
-    def __init__(self, base_url: str | None) -> None:
-        self._templates = [(op, _template_regex(op.path)) for op in operations().values()]
+    def __init__(self, base_url: str | None, contract: Contract) -> None:
+        self._templates = [(op, _template_regex(op.path)) for op in contract.operations.values()]
         self.origin: str | None = None  # scheme://host, None: any host
         self.prefix: str | None = None  # path prefix, None: not known yet
         self.inferred = base_url is None

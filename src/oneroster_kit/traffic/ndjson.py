@@ -15,6 +15,8 @@ from typing import Any
 
 import orjson
 
+from oneroster_kit.exchange_log import FORMAT, VERSION
+from oneroster_kit.instants import parse_recorded_time
 from oneroster_kit.traffic.exchange import (
     MAX_BODY_BYTES,
     BodyError,
@@ -25,14 +27,11 @@ from oneroster_kit.traffic.exchange import (
     first_header,
     headers_of,
     parse_duration,
-    parse_started,
     request_and_response,
 )
 
-__all__ = ["FORMAT", "VERSION", "Meta", "read_ndjson"]
+__all__ = ["FORMAT", "VERSION", "Meta", "read_ndjson"]  # FORMAT and VERSION: oneroster_kit.exchange_log's
 
-FORMAT = "oneroster-traffic"
-VERSION = 1
 _MAX_LINE = 4 * MAX_BODY_BYTES  # base64 and JSON escapes make a line longer than its bodies
 
 
@@ -119,7 +118,7 @@ def line_exchange(ref: str, record: Any) -> Exchange | Skipped:
         ref=ref,
         method=method.upper(),
         url=url,
-        started=parse_started(record.get("started")),
+        started=parse_recorded_time(record.get("started")),
         request=Message(request_headers, request_body),
         status=status,
         response=Message(response_headers, response_body),

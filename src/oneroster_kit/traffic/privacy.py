@@ -1,29 +1,20 @@
 """Keep secrets out of reports: tokens, cookies and client secrets never; chosen body fields on request.
 
-Reports never copy headers. Tokens are only ever held as a digest (`token_id`), so that the
-traffic check can follow a grant to the requests that use it without keeping the token itself.
+Reports never copy headers. Tokens are only ever held as a digest (`token_id`, the exchange
+log's), so that the traffic check can follow a grant to the requests that use it without keeping the token itself.
 `--redact FIELD` replaces the values of body members named FIELD (at any depth, or a dotted path
 such as `result.student.sourcedId`) with `[REDACTED]` in every report, messages included.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["REDACTED", "Redactor", "token_id"]
+from oneroster_kit.exchange_log import REDACTED, token_id
 
-REDACTED = "[REDACTED]"
-DIGEST_PREFIX = "sha256-"  # a recording made by the reference server stores tokens in this form already
-
-
-def token_id(token: str) -> str:
-    """A stable, non-reversible name for a token (recordings may already hold it in this form)."""
-    if token.startswith(DIGEST_PREFIX):
-        return token
-    return DIGEST_PREFIX + hashlib.sha256(token.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+__all__ = ["REDACTED", "Redactor", "token_id"]  # REDACTED and token_id: oneroster_kit.exchange_log's
 
 
 class Redactor:

@@ -18,19 +18,36 @@ from typing import Any
 
 import orjson
 
-from oneroster_kit.conformance.compare import echo_mismatches, parse_instant
-from oneroster_kit.contract import SERVER_SET, imsx_problems, operation
+from oneroster_kit.checks import CHECKS, Check
+from oneroster_kit.compare import echo_mismatches
+from oneroster_kit.contract import SERVER_SET, Contract, imsx_problems
+from oneroster_kit.instants import parse_instant
 from oneroster_kit.traffic.blame import Judged
 from oneroster_kit.traffic.context import Bounded, Context
 from oneroster_kit.traffic.exchange import Exchange
 
-__all__ = ["Semantics", "class_object"]
+__all__ = ["ACROSS_EXCHANGES", "Semantics", "class_object"]
+
+# The checks made here, from the registry (each name written once; the per-exchange checks register
+# their functions in blame.py).
+RESULT_ECHO = CHECKS.running_in("traffic", "result_echo")
+RESULT_UPSERT = CHECKS.running_in("traffic", "result_upsert")
+ID_DISTINCT = CHECKS.running_in("traffic", "id_distinct")
+WRITE_ATOMIC = CHECKS.running_in("traffic", "write_atomic")
+CLASS_UNKNOWN_404 = CHECKS.running_in("traffic", "class_unknown_404")
+CLASS_MERGE = CHECKS.running_in("traffic", "class_merge")
+DATE_LAST_MODIFIED = CHECKS.running_in("traffic", "date_last_modified")
+ACROSS_EXCHANGES = (
+    RESULT_ECHO,
+    RESULT_UPSERT,
+    ID_DISTINCT,
+    WRITE_ATOMIC,
+    CLASS_UNKNOWN_404,
+    CLASS_MERGE,
+    DATE_LAST_MODIFIED,
+)
 
 _SAME_MILLISECOND = datetime.timedelta(milliseconds=10)  # writes closer than this need not advance
-
-
-def _looks_like_instant(value: str) -> bool:
-    return len(value) >= 19 and value[4] == "-" and value[10] in "Tt"
 
 
 def _canonical(value: Any) -> Any:
@@ -40,7 +57,7 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        instant = parse_instant(value) if _looks_like_instant(value) else None
+        instant = parse_instant(value)
         return ("instant", instant.astimezone(datetime.UTC).isoformat()) if instant is not None else value
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in sorted(value.items())}
@@ -99,8 +116,10 @@ def _echoed(sent: Any, got: Any) -> bool:
     return type(sent) is type(got) and sent == got
 
 
-def _mismatches(schema: dict[str, Any], sent: dict[str, Any], got: Any, path: str) -> list[str]:
-    return [] if _echoed(sent, got) else echo_mismatches(schema, sent, got, path)
+def _mismatches(
+    schema: dict[str, Any], sent: dict[str, Any], got: Any, path: str, components: dict[str, Any]
+) -> list[str]:
+    return [] if _echoed(sent, got) else echo_mismatches(schema, sent, got, path, components)
 
 
 def _short(value: Any) -> str:
@@ -168,15 +187,16 @@ def _mixed(write: _Write, writes: list[_Write]) -> bool:
 
 
 class Semantics:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, contract: Contract) -> None:
         self.ctx = ctx
+        self.components = contract.components
         limit = ctx.resource_limit
         self.results: Bounded[str, _ResultState] = Bounded(limit)
         self.writes: Bounded[str, tuple[_Write, ...]] = Bounded(limit)
         self.classes: Bounded[str, _ClassState] = Bounded(limit)
         self.unknown_classes: Bounded[str, str] = Bounded(limit)
         self.stamps: Bounded[tuple[str, str], _Stamp] = Bounded(limit * 2)
-        self.schemas = {name: operation(name).body_schema for name in ("putResult", "updateClass")}
+        self.schemas = {name: contract.operation(name).body_schema for name in ("putResult", "updateClass")}
         self.fields = {name: frozenset(schema.get("properties", {})) for name, schema in self.schemas.items()}
 
     @property
@@ -199,15 +219,15 @@ class Semantics:
             return  # the schema check has said so
         sent = {k: v for k, v in judged.request["result"].items() if k not in SERVER_SET}
 
-        def fail(check: str, message: str, also: tuple[str, ...] = ()) -> None:
-            ctx.fail(check, "server", exchange, "putResult", message, judged.request, also)
+        def fail(check: Check, message: str, also: tuple[str, ...] = ()) -> None:
+            ctx.fail(check, exchange, "putResult", message, judged.request, also)
 
-        ctx.looked("result_echo")
-        problems = _mismatches(self.schemas["putResult"], sent, answer, "result")
+        ctx.looked(RESULT_ECHO)
+        problems = _mismatches(self.schemas["putResult"], sent, answer, "result", self.components)
         if answer.get("sourcedId") != rid:
             problems.insert(0, f"result.sourcedId: {answer.get('sourcedId')!r} is not the path id {rid!r}")
         if problems:
-            fail("result_echo", "; ".join(problems))
+            fail(RESULT_ECHO, "; ".join(problems))
         self._identity(exchange, judged, "putResult", answer)
         known = self.fields["putResult"]
         sent_digests = sorted((k, _digest(v)) for k, v in sent.items())
@@ -236,10 +256,10 @@ class Semantics:
         )
         previous = self.results.get(rid)
         if previous is not None:
-            ctx.looked("result_upsert")
+            ctx.looked(RESULT_UPSERT)
             earlier = _unpacked(previous.sent)
             if previous.body == state.body and previous.answer != state.answer:
-                fail("result_upsert", "repeating the same PUT changed the stored result", (previous.ref,))
+                fail(RESULT_UPSERT, "repeating the same PUT changed the stored result", (previous.ref,))
             kept = sorted(
                 k
                 for k, v in answer.items()
@@ -247,7 +267,7 @@ class Semantics:
             )
             if kept:
                 fail(
-                    "result_upsert",
+                    RESULT_UPSERT,
                     f"the PUT replaced the result but the answer still holds {', '.join(kept)} from the earlier PUT "
                     "(not sent this time): merged instead of replaced",
                     (previous.ref,),
@@ -258,7 +278,7 @@ class Semantics:
     # -- id identity and atomicity ---------------------------------------------------------------
     def _identity(self, exchange: Exchange, judged: Judged, operation: str, answer: dict[str, Any]) -> None:
         """id_distinct: the answer is the record of its own path id, not of a look-alike id."""
-        self.ctx.looked("id_distinct")
+        self.ctx.looked(ID_DISTINCT)
         got, path_id = answer.get("sourcedId"), judged.sourced_id
         if got == path_id:
             return
@@ -275,7 +295,7 @@ class Semantics:
             else ", not the path id (the id was normalized or replaced)"
         )
         also = (earlier_ref,) if earlier_ref is not None else ()
-        self.ctx.fail("id_distinct", "server", exchange, operation, message, judged.request, also)
+        self.ctx.fail(ID_DISTINCT, exchange, operation, message, judged.request, also)
 
     def _atomic(self, exchange: Exchange, judged: Judged, write: _Write) -> None:
         """write_atomic: no answer mixes the members of several writes to one result (a write done field
@@ -285,14 +305,13 @@ class Semantics:
         started = exchange.started
         recent = [w for w in self.writes.get(rid) or () if w.until is None or started is None or w.until > started]
         if recent:
-            self.ctx.looked("write_atomic")
+            self.ctx.looked(WRITE_ATOMIC)
         writes = [*recent, write]
         for mixed in writes:
             if _mixed(mixed, writes) and (mixed is write or not _mixed(mixed, recent)):
                 others = tuple(other.ref for other in writes if other is not mixed)
                 self.ctx.fail(
-                    "write_atomic",
-                    "server",
+                    WRITE_ATOMIC,
                     exchange,
                     "putResult",
                     f"the answer at {mixed.ref} is none of the PUTs to {rid!r} but a mix of their members "
@@ -306,30 +325,30 @@ class Semantics:
     def _class(self, exchange: Exchange, judged: Judged, ok: bool) -> None:
         ctx, cid = self.ctx, judged.sourced_id
 
-        def fail(check: str, message: str, also: tuple[str, ...] = ()) -> None:
-            ctx.fail(check, "server", exchange, "updateClass", message, judged.request, also)
+        def fail(check: Check, message: str, also: tuple[str, ...] = ()) -> None:
+            ctx.fail(check, exchange, "updateClass", message, judged.request, also)
 
         if exchange.status == 404 and judged.request_valid and judged.auth_ok:
-            ctx.looked("class_unknown_404")
+            ctx.looked(CLASS_UNKNOWN_404)
             problems = imsx_problems(judged.operation, 404, judged.response, 404, "unknownobject")
             if problems:
-                fail("class_unknown_404", "a PUT to an unknown class id: " + "; ".join(problems))
+                fail(CLASS_UNKNOWN_404, "a PUT to an unknown class id: " + "; ".join(problems))
             self.unknown_classes.put(cid, exchange.ref)
             return
         if not (ok and judged.request_valid):
             return
-        ctx.looked("class_unknown_404")
+        ctx.looked(CLASS_UNKNOWN_404)
         earlier_404 = self.unknown_classes.get(cid)
         if earlier_404 is not None:
             fail(
-                "class_unknown_404",
+                CLASS_UNKNOWN_404,
                 f"class {cid!r} was answered 404 before and {exchange.status} now; the spec has no way to create a "
                 "class, so the PUT created it",
                 (earlier_404,),
             )
         elif ctx.known_class_ids and cid not in ctx.known_class_ids:
             fail(
-                "class_unknown_404",
+                CLASS_UNKNOWN_404,
                 f"class {cid!r} is not among the classes that existed when the recording started, yet the PUT was "
                 f"answered {exchange.status} instead of 404 (the class was created)",
             )
@@ -338,10 +357,10 @@ class Semantics:
             return
         self._identity(exchange, judged, "updateClass", answer)
         update = judged.request["class"] if isinstance(judged.request.get("class"), dict) else {}
-        ctx.looked("class_merge")
-        problems = _mismatches(self.schemas["updateClass"], update, answer, "class")
+        ctx.looked(CLASS_MERGE)
+        problems = _mismatches(self.schemas["updateClass"], update, answer, "class", self.components)
         if problems:
-            fail("class_merge", "fields sent do not come back equal: " + "; ".join(problems))
+            fail(CLASS_MERGE, "fields sent do not come back equal: " + "; ".join(problems))
         changeable = self.fields["updateClass"]
         previous = self.classes.get(cid)
         if previous is not None:
@@ -356,7 +375,7 @@ class Semantics:
                     changed.append(f"{key}: not sent, had {shown}, now {_short(answer[key])}")
             if changed:
                 fail(
-                    "class_merge",
+                    CLASS_MERGE,
                     "fields not sent since the earlier answer changed: " + "; ".join(changed),
                     (previous.ref,),
                 )
@@ -366,17 +385,17 @@ class Semantics:
     # -- dateLastModified ------------------------------------------------------------------------
     def _stamp(self, exchange: Exchange, judged: Judged, operation: str, key: str, stamped: dict[str, Any]) -> None:
         ctx = self.ctx
-        ctx.looked("date_last_modified")
+        ctx.looked(DATE_LAST_MODIFIED)
         value = stamped.get("dateLastModified")
         instant = parse_instant(value)
 
         def fail(message: str, also: tuple[str, ...] = ()) -> None:
-            ctx.fail("date_last_modified", "server", exchange, operation, message, judged.request, also)
+            ctx.fail(DATE_LAST_MODIFIED, exchange, operation, message, judged.request, also)
 
         if instant is None:
             fail(f"dateLastModified {_short(value)} is not an RFC 3339 date-time")
             return
-        wrapper = judged.request.get("result" if operation == "putResult" else "class")
+        wrapper = judged.request.get(judged.operation.body_member)
         sent = parse_instant(wrapper.get("dateLastModified")) if isinstance(wrapper, dict) else None
         if sent is not None and sent == instant:
             fail(f"dateLastModified is the value the client sent ({value}), not set by the server")

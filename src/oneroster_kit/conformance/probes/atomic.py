@@ -14,14 +14,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from oneroster_kit.conformance.compare import echo_mismatches
-from oneroster_kit.conformance.probes.common import Probe
+from oneroster_kit.compare import echo_mismatches
+from oneroster_kit.conformance.probes.common import PROBES, Probe
 from oneroster_kit.conformance.probes.schema import get_at, locations, probe_body, set_at
 from oneroster_kit.conformance.references import reference_check_reason
-from oneroster_kit.conformance.target import Exchange, Target
-from oneroster_kit.contract import operation
+from oneroster_kit.conformance.target import LiveExchange
+from oneroster_kit.contract import SERVER_SET, operation
 
-__all__ = ["ROUNDS", "WRITERS", "probe_write_atomic"]
+__all__ = ["ROUNDS", "WRITERS", "write_atomic"]
 
 WRITERS = 8
 ROUNDS = 3
@@ -47,9 +47,7 @@ def _writer_body(operation_id: str, base: dict[str, Any], writer: int, sourced_i
 
 
 def _fields(operation_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: v for k, v in body[operation(operation_id).body_member].items() if k not in ("sourcedId", "dateLastModified")
-    }
+    return {k: v for k, v in body[operation(operation_id).body_member].items() if k not in SERVER_SET}
 
 
 def _whole(operation_id: str, bodies: list[dict[str, Any]], got: dict[str, Any]) -> int | None:
@@ -62,7 +60,7 @@ def _whole(operation_id: str, bodies: list[dict[str, Any]], got: dict[str, Any])
     return None
 
 
-def _race(probe: Probe, operation_id: str, sourced_id: str, bodies: list[dict[str, Any]]) -> list[Exchange]:
+def _race(probe: Probe, operation_id: str, sourced_id: str, bodies: list[dict[str, Any]]) -> list[LiveExchange]:
     gate = threading.Barrier(len(bodies))
     headers = {**probe.target.auth_header()}
 
@@ -70,7 +68,7 @@ def _race(probe: Probe, operation_id: str, sourced_id: str, bodies: list[dict[st
     for body in bodies:  # in writer order, so that equal seeds keep equal request fingerprints
         probe.target.record_request("PUT", path, body)
 
-    def send(body: dict[str, Any]) -> Exchange:
+    def send(body: dict[str, Any]) -> LiveExchange:
         gate.wait(timeout=30)
         return probe.target.put(operation_id, sourced_id, body, headers=headers, record=False)
 
@@ -118,8 +116,9 @@ def _differences(operation_id: str, body: dict[str, Any], got: dict[str, Any]) -
     return "; ".join(found[:4]) + (f"; and {len(found) - 4} more" if len(found) > 4 else "")
 
 
-def probe_write_atomic(target: Target) -> None:
-    probe = Probe("write_atomic", target)
+@PROBES.register
+def write_atomic(probe: Probe) -> None:
+    target = probe.target
     rid = probe.fresh_result_id("race")
     for round_index in range(ROUNDS):
         if reference_check_reason(target) is None:

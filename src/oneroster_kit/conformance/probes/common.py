@@ -8,18 +8,18 @@ as the input and its curl reproduction. Each request is one test case of the rep
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from oneroster_kit.conformance.compare import echo_mismatches
+from oneroster_kit.checks import CHECKS, Implementations
+from oneroster_kit.compare import echo_mismatches
 from oneroster_kit.conformance.probes.schema import request_violations
 from oneroster_kit.conformance.records import CheckFailed
-from oneroster_kit.conformance.session import active
-from oneroster_kit.conformance.target import Exchange, Target
+from oneroster_kit.conformance.target import LiveExchange, Target
 from oneroster_kit.contract import operation
 
-__all__ = ["MAX_PROBLEMS", "Probe", "ProbeError"]
+__all__ = ["MAX_PROBLEMS", "PROBES", "Probe", "ProbeError"]
 
 MAX_PROBLEMS = 12  # problems spelled out in one failure message (the count says how many more)
 _ids = itertools.count(1)
@@ -31,13 +31,14 @@ class ProbeError(RuntimeError):
 
 @dataclass
 class Probe:
-    """One run of one named check against the target."""
+    """One run of one named check against the target; `count(check, n)` counts its test cases in the run."""
 
     check: str
     target: Target
+    count_cases: Callable[[str, int], None]
     problems: list[str] = field(default_factory=list)
-    first_failure: Exchange | None = None
-    first_context: list[Exchange] = field(default_factory=list)
+    first_failure: LiveExchange | None = None
+    first_context: list[LiveExchange] = field(default_factory=list)
     sent: int = 0
 
     def fresh_result_id(self, what: str) -> str:
@@ -50,7 +51,7 @@ class Probe:
             raise ProbeError(f"{self.check}: the probe built an invalid {operation_id} body: {'; '.join(problems)}")
         return body
 
-    def put(self, operation_id: str, sourced_id: str, body: Any, **kwargs: Any) -> Exchange:
+    def put(self, operation_id: str, sourced_id: str, body: Any, **kwargs: Any) -> LiveExchange:
         """One request, one test case (its reproduction is its own curl, or the `before` of a problem)."""
         self.target.begin_case()
         exchange = self.target.put(operation_id, sourced_id, body, **kwargs)
@@ -64,18 +65,16 @@ class Probe:
 
     def count(self, cases: int) -> None:
         self.sent += cases
-        plugin = active()
-        if plugin is not None:
-            plugin.outcome.count_case(self.check, cases)
+        self.count_cases(self.check, cases)
 
-    def problem(self, exchange: Exchange | None, text: str, before: Sequence[Exchange] = ()) -> None:
+    def problem(self, exchange: LiveExchange | None, text: str, before: Sequence[LiveExchange] = ()) -> None:
         """A way the target broke the rule; `before`: the earlier requests that reproducing it needs."""
         self.problems.append(text)
         if self.first_failure is None and exchange is not None:
             self.first_failure = exchange
             self.first_context = list(before)
 
-    def stored(self, exchange: Exchange, what: str) -> dict[str, Any] | None:
+    def stored(self, exchange: LiveExchange, what: str) -> dict[str, Any] | None:
         """The object a successful write answers (`result`, or the class), else a problem and None."""
         if exchange.status not in (200, 201):
             self.problem(exchange, f"{what}: a valid request was answered {exchange.status}: {_brief(exchange)}")
@@ -88,7 +87,7 @@ class Probe:
             return None
         return document
 
-    def echo(self, exchange: Exchange, what: str, sent: dict[str, Any], got: dict[str, Any]) -> bool:
+    def echo(self, exchange: LiveExchange, what: str, sent: dict[str, Any], got: dict[str, Any]) -> bool:
         """Every member sent comes back equal (numbers exactly, date-times as instants)."""
         member = operation(exchange.operation_id).body_member
         mismatches = echo_mismatches(operation(exchange.operation_id).body_schema, sent, got, member)
@@ -96,7 +95,7 @@ class Probe:
             self.problem(exchange, f"{what}: {mismatch}")
         return not mismatches
 
-    def refused(self, exchange: Exchange, what: str) -> None:
+    def refused(self, exchange: LiveExchange, what: str) -> None:
         """The request breaks the request schema: the spec's answer is 422 (invaliddata)."""
         if exchange.status != 422:
             self.problem(
@@ -123,6 +122,11 @@ class Probe:
         )
 
 
-def _brief(exchange: Exchange) -> str:
+# The probes: one function per check, registered with `@PROBES.register` under its own name (a check of
+# the registry that runs in the suite), each taking the `Probe` the suite's test builds for it.
+PROBES: Implementations[Probe] = Implementations("suite", CHECKS)
+
+
+def _brief(exchange: LiveExchange) -> str:
     text = exchange.response_text
     return text if len(text) <= 300 else text[:300] + "..."

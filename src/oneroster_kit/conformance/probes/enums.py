@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from oneroster_kit.conformance.probes.common import Probe
+from oneroster_kit.conformance.probes.common import PROBES, Probe
 from oneroster_kit.conformance.probes.schema import Path, locations, probe_body, set_at, show
-from oneroster_kit.conformance.target import Target
 
-__all__ = ["near_misses", "probe_enum_closed"]
+__all__ = ["enum_closed", "near_misses"]
 
 
 def near_misses(values: list[Any]) -> Iterator[tuple[str, str]]:
@@ -49,8 +48,9 @@ def _enum_paths(operation_id: str, body: dict[str, Any]) -> list[tuple[Path, lis
     return found
 
 
-def probe_enum_closed(target: Target) -> None:
-    probe = Probe("enum_closed", target)
+@PROBES.register
+def enum_closed(probe: Probe) -> None:
+    target = probe.target
     rid = probe.fresh_result_id("enum")
     result = probe_body("putResult")
     result["result"]["sourcedId"] = rid

@@ -18,13 +18,13 @@ import unicodedata
 
 import pytest
 
-from oneroster_kit.conformance.probes.common import Probe
+from oneroster_kit.conformance.probes.common import PROBES, Probe
 from oneroster_kit.conformance.probes.schema import full_body
 from oneroster_kit.conformance.references import reference_check_reason
 from oneroster_kit.conformance.setup import example_body
-from oneroster_kit.conformance.target import Exchange, Target
+from oneroster_kit.conformance.target import LiveExchange
 
-__all__ = ["class_look_alikes", "probe_id_distinct", "result_look_alikes"]
+__all__ = ["class_look_alikes", "id_distinct", "result_look_alikes"]
 
 
 def result_look_alikes() -> list[tuple[str, list[str]]]:
@@ -53,8 +53,9 @@ def class_look_alikes(class_id: str) -> list[tuple[str, str]]:
     return [(what, other) for what, other in found if other != class_id]
 
 
-def probe_id_distinct(target: Target) -> None:
-    probe = Probe("id_distinct", target)
+@PROBES.register
+def id_distinct(probe: Probe) -> None:
+    target = probe.target
     base = full_body("putResult", example_body("putResult"))
     base["result"].pop("dateLastModified", None)
     # Results only where the target stores results with the suite's made-up references.
@@ -74,7 +75,7 @@ def probe_id_distinct(target: Target) -> None:
         )
     for what, ids in planned:
         # Each id written in turn, then each again: every answer names its own id and its own body.
-        written: list[Exchange] = []
+        written: list[LiveExchange] = []
         for round_name in ("first", "second"):
             for index, rid in enumerate(ids):
                 comment = f"{round_name} write of look-alike {index} ({what})"

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from oneroster_kit.conformance.compare import echo_mismatches, json_equal
-from oneroster_kit.conformance.probes.common import Probe
+from oneroster_kit.compare import echo_mismatches, json_equal
+from oneroster_kit.conformance.probes.common import PROBES, Probe
 from oneroster_kit.conformance.probes.schema import (
     Path,
     deref,
@@ -27,10 +27,9 @@ from oneroster_kit.conformance.probes.schema import (
 )
 from oneroster_kit.conformance.references import reference_check_reason
 from oneroster_kit.conformance.setup import example_body
-from oneroster_kit.conformance.target import Target
 from oneroster_kit.contract import operation
 
-__all__ = ["probe_result_replace"]
+__all__ = ["result_replace"]
 
 _ABSENT = object()
 
@@ -71,11 +70,12 @@ def _lookup(document: Any, path: Path) -> Any:
         return _ABSENT
 
 
-def probe_result_replace(target: Target) -> None:
+@PROBES.register
+def result_replace(probe: Probe) -> None:
+    target = probe.target
     reason = reference_check_reason(target)
     if reason is not None:
         pytest.skip(reason)
-    probe = Probe("result_replace", target)
     rid = probe.fresh_result_id("id")
     full = full_body("putResult", example_body("putResult"))
     full["result"]["sourcedId"] = rid

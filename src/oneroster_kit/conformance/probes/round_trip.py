@@ -27,7 +27,7 @@ from oneroster_kit.conformance.probes.boundary import (
     long_text,
     nested_value,
 )
-from oneroster_kit.conformance.probes.common import Probe
+from oneroster_kit.conformance.probes.common import PROBES, Probe
 from oneroster_kit.conformance.probes.schema import (
     Location,
     Path,
@@ -38,10 +38,9 @@ from oneroster_kit.conformance.probes.schema import (
     set_at,
 )
 from oneroster_kit.conformance.references import reference_check_reason
-from oneroster_kit.conformance.target import Target
 from oneroster_kit.contract import SERVER_SET, operation
 
-__all__ = ["cases", "probe_value_round_trip"]
+__all__ = ["cases", "value_round_trip"]
 
 BODY_BUDGET = 512 * 1024  # bytes of JSON per request: half the smallest limit a server documents (1 MiB)
 
@@ -165,8 +164,9 @@ def _run(probe: Probe, operation_id: str, sourced_id: str) -> None:
             probe.echo(exchange, label, sent, answered)
 
 
-def probe_value_round_trip(target: Target) -> None:
-    probe = Probe("value_round_trip", target)
+@PROBES.register
+def value_round_trip(probe: Probe) -> None:
+    target = probe.target
     if reference_check_reason(target) is None:
         _run(probe, "putResult", probe.fresh_result_id("values"))
     _run(probe, "updateClass", target.class_ids[0])

@@ -8,17 +8,17 @@ spec's answer is 422 (a required member missing).
 
 from __future__ import annotations
 
-from oneroster_kit.conformance.probes.common import Probe, ProbeError
+from oneroster_kit.conformance.probes.common import PROBES, Probe, ProbeError
 from oneroster_kit.conformance.probes.schema import deref, probe_body
-from oneroster_kit.conformance.target import Target
 from oneroster_kit.contract import SchemaValidator, operation
 from oneroster_kit.spec import load_spec
 
-__all__ = ["probe_body_wrapper_required"]
+__all__ = ["body_wrapper_required"]
 
 
-def probe_body_wrapper_required(target: Target) -> None:
-    probe = Probe("body_wrapper_required", target)
+@PROBES.register
+def body_wrapper_required(probe: Probe) -> None:
+    target = probe.target
     rid = probe.fresh_result_id("unwrapped")
     for operation_id, sourced_id in (("putResult", rid), ("updateClass", target.class_ids[0])):
         member = operation(operation_id).body_member

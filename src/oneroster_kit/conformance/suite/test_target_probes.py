@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from oneroster_kit.conformance.probes import PROBES
+from oneroster_kit.conformance.probes import PROBES, Probe
+from oneroster_kit.conformance.session import SuiteRun
 from oneroster_kit.conformance.target import Target
 
 __all__ = ["test_probe"]
@@ -13,5 +14,5 @@ __all__ = ["test_probe"]
 @pytest.mark.parametrize(
     "check", [pytest.param(name, marks=pytest.mark.conformance_check(name), id=name) for name in PROBES]
 )
-def test_probe(conformance_target: Target, check: str) -> None:
-    PROBES[check](conformance_target)
+def test_probe(conformance_target: Target, suite_run: SuiteRun, check: str) -> None:
+    PROBES[check].run(Probe(check, conformance_target, suite_run.count_case))

@@ -6,6 +6,9 @@ ignores): class updates go to the classes the run was given (requests with an un
 e.g. DELETE, go to a prefixed id that names no class), result ids get the run's prefix, and
 a body's string `sourcedId` is set to the path id (the spec's cross-field rule that a schema cannot
 state). A case whose path parameter is deliberately invalid is left as generated.
+
+The run's budget and seed reach the schema when the suite's conftest collects this module
+(`configure_run`), since schemathesis builds the cases of the examples and coverage phases then.
 """
 
 from __future__ import annotations
@@ -24,27 +27,26 @@ from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.parameters import ParameterLocation
 
-from oneroster_kit.conformance.checks import SCHEMATHESIS_CHECKS
+from oneroster_kit.checks import CHECKS, SCHEMATHESIS_PART
 from oneroster_kit.conformance.minimize import smallest_failing
 from oneroster_kit.conformance.records import Reducer, attach, jsonable
-from oneroster_kit.conformance.session import active, current_options, current_target
+from oneroster_kit.conformance.session import SuiteRun
 from oneroster_kit.conformance.target import Target
 from oneroster_kit.contract import operation
 from oneroster_kit.spec import spec_path
 
-# `--check schemathesis` or the name of any schemathesis check selects this module.
-pytestmark = pytest.mark.conformance_check("schemathesis", *sorted(SCHEMATHESIS_CHECKS))
+# `--check schemathesis` or the name of any schemathesis check that can fail here selects this module.
+pytestmark = pytest.mark.conformance_check(
+    SCHEMATHESIS_PART, *sorted(CHECKS.names(source="schemathesis", selectable=True))
+)
 
-OPTIONS = current_options()
 schema = schemathesis.openapi.from_path(str(spec_path()))
 schema.config.phases.update(phases=["examples", "coverage", "fuzzing", "stateful"])
 schema.config.generation.update(
-    max_examples=OPTIONS.fuzz_examples,
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
     deterministic=True,
     database="none",
 )
-schema.config.seed = OPTIONS.seed
 schema.config.update(workers=1, request_timeout=30)
 
 
@@ -53,11 +55,21 @@ class _Bearer:
     """The run's token. Cases of the examples and coverage phases are built at collection, so the
     test body swaps a token that has since been renewed for the current one."""
 
+    run: SuiteRun | None = None  # set by `configure_run` (schemathesis makes the instance, without arguments)
+
     def get(self, case: Any, ctx: Any) -> str:
-        return current_target().tokens.token()
+        assert self.run is not None, "configure_run was not called (the suite's conftest calls it)"
+        return self.run.target.tokens.token()
 
     def set(self, case: Any, data: str, ctx: Any) -> None:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+def configure_run(run: SuiteRun) -> None:
+    """The run's numbers, set when the suite's conftest collects this module (before the cases are built)."""
+    schema.config.generation.update(max_examples=run.options.fuzz_examples)
+    schema.config.seed = run.options.seed
+    _Bearer.run = run
 
 
 def _mode(case: Any, location: ParameterLocation) -> GenerationMode | None:
@@ -103,7 +115,7 @@ def _close_session() -> Any:
     _SESSION.close()
 
 
-def _prepare(case: Any, target: Target) -> None:
+def _prepare(case: Any, target: Target, run: SuiteRun) -> None:
     pin(case, target)
     operation_id = "putResult" if "/results/" in case.path else "updateClass"
     target.permit(operation_id, unquote(str((case.path_parameters or {}).get("sourcedId", ""))), case.method)
@@ -111,9 +123,7 @@ def _prepare(case: Any, target: Target) -> None:
     if sent.startswith("Bearer ") and sent[7:] in target.tokens.issued:
         case.headers = {**case.headers, "Authorization": f"Bearer {target.tokens.token()}"}
     target.record_request(case.method, case.formatted_path, jsonable(case.body))
-    plugin = active()
-    if plugin is not None:
-        plugin.outcome.count_case("schemathesis")
+    run.count_case(SCHEMATHESIS_PART)
 
 
 def _label(case: Any) -> str:
@@ -167,9 +177,9 @@ def _reducer(case: Any, target: Target) -> Reducer | None:
 
 
 @schema.parametrize()
-def test_schemathesis(case: Any, conformance_target: Target) -> None:
+def test_schemathesis(case: Any, conformance_target: Target, suite_run: SuiteRun) -> None:
     target = conformance_target
-    _prepare(case, target)
+    _prepare(case, target, suite_run)
     try:
         _send_and_check(case, target)
     except FailureGroup as exc:
@@ -179,19 +189,23 @@ def test_schemathesis(case: Any, conformance_target: Target) -> None:
 
 
 class _Workflow(schema.as_state_machine()):  # type: ignore[misc]
-    """Stateful phase: random sequences of both operations, each case pinned like the others."""
+    """Stateful phase: random sequences of both operations, each case pinned like the others.
+    The test makes a subclass per run that names the run (`run`)."""
+
+    run: SuiteRun
 
     def before_call(self, case: Any) -> None:
-        _prepare(case, current_target())
+        target = self.run.target
+        _prepare(case, target, self.run)
         # A stateful failure may depend on the steps before it: the reproduction shows them all.
         steps: list[str] = self.__dict__.setdefault("_steps", [])
-        steps.append(case.as_curl_command(base_url=current_target().base_url))
+        steps.append(case.as_curl_command(base_url=target.base_url))
 
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-        return {"base_url": current_target().base_url, "session": _SESSION}
+        return {"base_url": self.run.target.base_url, "session": _SESSION}
 
     def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
-        target = current_target()
+        target = self.run.target
         _note_write(case, target, response.status_code)
         try:
             super().validate_response(response, case, additional_checks=additional_checks, **kwargs)
@@ -207,10 +221,12 @@ class _Workflow(schema.as_state_machine()):  # type: ignore[misc]
             raise
 
 
-def test_schemathesis_stateful(conformance_target: Target) -> None:
+def test_schemathesis_stateful(conformance_target: Target, suite_run: SuiteRun) -> None:
+    options = suite_run.options
+    workflow = type("Workflow", (_Workflow,), {"run": suite_run})
     run_state_machine_as_test(
-        seed(OPTIONS.seed)(_Workflow),
+        seed(options.seed)(workflow),
         settings=settings(
-            max_examples=OPTIONS.profile.stateful_examples, deadline=None, database=None, stateful_step_count=10
+            max_examples=options.profile.stateful_examples, deadline=None, database=None, stateful_step_count=10
         ),
     )

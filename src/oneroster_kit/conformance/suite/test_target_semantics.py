@@ -4,6 +4,11 @@ Bodies come from strategies derived from openapi.yaml (schemathesis `as_strategy
 so every field, enum and nullable the spec allows is exercised; hypothesis shrinks a failure to
 a minimal body before it is reported. Results are written only under the run's prefix, classes
 only among those the run was given.
+
+Each test makes the check its name names (`test_result_echo` makes `result_echo`, a check of the
+registry that runs in the suite); the `checking` fixture hands it that check, the target and the
+run. The hypothesis budget and seed are the run's, applied when a test runs (`semantic`), not
+read from a global when this module is imported.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -19,68 +25,130 @@ from hypothesis import strategies as st
 from hypothesis.internal.conjecture import engine as hypothesis_engine
 
 from oneroster_kit import contract
+from oneroster_kit.checks import CHECKS, Check
+from oneroster_kit.compare import echo_mismatches, json_equal
 from oneroster_kit.conformance.auth import ClientCredentials, TokenError
-from oneroster_kit.conformance.compare import echo_mismatches, json_equal, parse_instant
 from oneroster_kit.conformance.expiry import NEEDS_CREDENTIALS, ExpiringToken
 from oneroster_kit.conformance.records import CheckFailed
 from oneroster_kit.conformance.references import reference_check_reason
-from oneroster_kit.conformance.session import active, current_options, current_target
+from oneroster_kit.conformance.session import SuiteRun
 from oneroster_kit.conformance.setup import example_body
-from oneroster_kit.conformance.target import Exchange, Target
-from oneroster_kit.contract import operation
+from oneroster_kit.conformance.target import LiveExchange, Target
+from oneroster_kit.contract import SERVER_SET, operation
+from oneroster_kit.instants import parse_instant
 from oneroster_kit.strategies import request_cases
 
-OPTIONS = current_options()
-# Shrinking replays requests against the target; bound it per failure (hypothesis's own bound is
-# five minutes). The reported input is the smallest found within the profile's budget.
-hypothesis_engine.MAX_SHRINKING_SECONDS = OPTIONS.profile.shrink_seconds
-RESULTS = operation("putResult").path
-CLASSES = operation("updateClass").path
 # Valid bodies from the one place strategies live (deep-copied: schemathesis reuses drawn objects).
 result_bodies = request_cases("putResult").map(lambda case: case.body)
 class_bodies = request_cases("updateClass").map(lambda case: case.body)
 _ids = itertools.count(1)
 
 
-def semantic(check: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Hypothesis settings of the run (examples per profile, the run's seed, no example database)."""
+@dataclass
+class Checking:
+    """One check of the registry at work: its entry, the target and the run (options, case counts)."""
 
-    def decorate(test: Callable[..., Any]) -> Callable[..., Any]:
+    check: Check
+    target: Target
+    run: SuiteRun
+
+    def begin(self) -> None:
+        """One example of the check starts (counted in the report; its requests are recorded from here)."""
+        self.target.begin_case()
+        self.run.count_case(self.check.name)
+
+    def fail(self, exchange: LiveExchange, message: str) -> CheckFailed:
+        """The failure of `exchange`; its reproduction replays every request of the example up to it."""
+        exchanges = self.target.exchanges_until(exchange)
+        if len(exchanges) > 1:
+            curl = "\n".join(f"{e.curl}  # request {n} of {len(exchanges)}" for n, e in enumerate(exchanges, 1))
+        else:
+            curl = exchange.curl
+        return CheckFailed(
+            self.check.name,
+            exchange.operation_id,
+            f"{message} [{exchange.describe()}]",
+            input=exchange.request_body,
+            curl=curl,
+        )
+
+    def expect_success(self, exchange: LiveExchange, allowed: tuple[int, ...]) -> dict[str, Any]:
+        if exchange.status not in allowed:
+            raise self.fail(exchange, f"a valid request was answered {exchange.status}, expected {allowed}")
+        document = exchange.json
+        if not isinstance(document, dict):
+            raise self.fail(exchange, "the success response is not a JSON object")
+        return document
+
+    def stored_result(self, exchange: LiveExchange) -> dict[str, Any]:
+        document = self.expect_success(exchange, (200, 201))
+        result = document.get("result")
+        if not isinstance(result, dict):
+            raise self.fail(exchange, "the response has no `result` object")
+        return result
+
+    def run_hypothesis(self, test: Callable[[], None]) -> None:
+        """Run a @given test with the run's budget (examples per profile, time to shrink a failure) and
+        seed, and no example database."""
+        options = self.run.options
         configured = settings(
-            max_examples=OPTIONS.semantic_examples,
+            max_examples=options.semantic_examples,
             deadline=None,
             database=None,
             report_multiple_bugs=False,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
         )(test)
-        marked: Callable[..., Any] = pytest.mark.conformance_check(check)(seed(OPTIONS.seed)(configured))
-        return marked
+        # Shrinking replays requests against the target; bound it per failure (hypothesis's own bound is
+        # five minutes). The reported input is the smallest found within the profile's budget.
+        shrink_bound = hypothesis_engine.MAX_SHRINKING_SECONDS
+        hypothesis_engine.MAX_SHRINKING_SECONDS = options.profile.shrink_seconds
+        try:
+            seed(options.seed)(configured)()
+        finally:
+            hypothesis_engine.MAX_SHRINKING_SECONDS = shrink_bound
+
+
+def _check_of(test: Callable[..., Any]) -> Check:
+    """The check a test makes: the one its name names."""
+    return CHECKS.running_in("suite", test.__name__.removeprefix("test_"))
+
+
+def suite_check(test: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a test as making the check its name names (`test_class_unknown_404`: `class_unknown_404`)."""
+    marked: Callable[..., Any] = pytest.mark.conformance_check(_check_of(test).name)(test)
+    return marked
+
+
+Body = Callable[..., None]
+
+
+def semantic(*examples: dict[str, Any], **strategies: st.SearchStrategy[Any]) -> Callable[[Body], Callable[..., None]]:
+    """A property-based check: hypothesis draws the keyword arguments of the test from `strategies`
+    (after each of `examples`), with the run's budget and seed (`Checking.run_hypothesis`)."""
+
+    def decorate(body: Body) -> Callable[..., None]:
+        def test(checking: Checking) -> None:
+            def drawn(**values: Any) -> None:
+                body(checking, **values)
+
+            drawn.__name__ = drawn.__qualname__ = body.__name__
+            for values in reversed(examples):  # in the order given, as stacked @example decorators run
+                drawn = example(**values)(drawn)
+            checking.run_hypothesis(given(**strategies)(drawn))
+
+        test.__name__ = test.__qualname__ = body.__name__
+        test.__doc__, test.__module__ = body.__doc__, body.__module__
+        return suite_check(test)
 
     return decorate
 
 
-def counted(check: str) -> None:
-    """One example of a check starts (counted in the report; its requests are recorded from here)."""
-    current_target().begin_case()
-    plugin = active()
-    if plugin is not None:
-        plugin.outcome.count_case(check)
-
-
-def fail(check: str, exchange: Exchange, message: str) -> CheckFailed:
-    """The failure of `exchange`; its reproduction replays every request of the example up to it."""
-    exchanges = current_target().exchanges_until(exchange)
-    if len(exchanges) > 1:
-        curl = "\n".join(f"{e.curl}  # request {n} of {len(exchanges)}" for n, e in enumerate(exchanges, 1))
-    else:
-        curl = exchange.curl
-    return CheckFailed(
-        check,
-        exchange.operation_id,
-        f"{message} [{exchange.describe()}]",
-        input=exchange.request_body,
-        curl=curl,
-    )
+@pytest.fixture
+def checking(request: pytest.FixtureRequest, suite_run: SuiteRun, conformance_target: Target) -> Checking:
+    """The check the test makes (its `conformance_check` marker), the target and the run."""
+    marker = request.node.get_closest_marker("conformance_check")
+    assert marker is not None and len(marker.args) == 1, "a semantic test makes one check (use suite_check)"
+    return Checking(CHECKS.running_in("suite", marker.args[0]), conformance_target, suite_run)
 
 
 def fresh_result_id(target: Target, what: str) -> str:
@@ -95,30 +163,13 @@ def with_id(body: dict[str, Any], sourced_id: str) -> dict[str, Any]:
     return {**body, "result": result}
 
 
-def expect_success(check: str, exchange: Exchange, allowed: tuple[int, ...]) -> dict[str, Any]:
-    if exchange.status not in allowed:
-        raise fail(check, exchange, f"a valid request was answered {exchange.status}, expected {allowed}")
-    document = exchange.json
-    if not isinstance(document, dict):
-        raise fail(check, exchange, "the success response is not a JSON object")
-    return document
-
-
 def skip_if_references_are_checked(target: Target) -> None:
     reason = reference_check_reason(target)
     if reason is not None:
         pytest.skip(reason)
 
 
-def stored_result(check: str, exchange: Exchange) -> dict[str, Any]:
-    document = expect_success(check, exchange, (200, 201))
-    result = document.get("result")
-    if not isinstance(result, dict):
-        raise fail(check, exchange, "the response has no `result` object")
-    return result
-
-
-def imsx_problems(exchange: Exchange, status: int, minor: str) -> list[str]:
+def imsx_problems(exchange: LiveExchange, status: int, minor: str) -> list[str]:
     """Why the response is not the documented imsx error for `status` (empty when it is)."""
     return contract.imsx_problems(operation(exchange.operation_id), exchange.status, exchange.json, status, minor)
 
@@ -127,68 +178,62 @@ def imsx_problems(exchange: Exchange, status: int, minor: str) -> list[str]:
 
 
 # The spec's documented examples always run besides the generated bodies (e.g. a fractional score).
-@semantic("result_echo")
-@given(body=result_bodies)
-@example(body=example_body("putResult"))
-def test_result_echo(conformance_target: Target, body: dict[str, Any]) -> None:
+@semantic({"body": example_body("putResult")}, body=result_bodies)
+def test_result_echo(checking: Checking, body: dict[str, Any]) -> None:
     """Every field sent comes back equal; sourcedId is the path id."""
-    counted("result_echo")
-    target = conformance_target
+    checking.begin()
+    target = checking.target
     skip_if_references_are_checked(target)
     rid = fresh_result_id(target, "echo")
     body = with_id(body, rid)
     exchange = target.put("putResult", rid, body)
-    got = stored_result("result_echo", exchange)
-    sent = {k: v for k, v in body["result"].items() if k not in ("sourcedId", "dateLastModified")}
+    got = checking.stored_result(exchange)
+    sent = {k: v for k, v in body["result"].items() if k not in SERVER_SET}
     problems = echo_mismatches(operation("putResult").body_schema, sent, got, "result")
     if got.get("sourcedId") != rid:
         problems.insert(0, f"result.sourcedId: {got.get('sourcedId')!r} is not the path id {rid!r}")
     if problems:
-        raise fail("result_echo", exchange, "; ".join(problems))
+        raise checking.fail(exchange, "; ".join(problems))
 
 
-@semantic("result_upsert")
-@given(second=result_bodies)
-@example(second=example_body("putResult"))
-def test_result_upsert(conformance_target: Target, second: dict[str, Any]) -> None:
+@semantic({"second": example_body("putResult")}, second=result_bodies)
+def test_result_upsert(checking: Checking, second: dict[str, Any]) -> None:
     """Create (the spec's example), update the same id with a generated result (the update is what
     comes back), repeat the update (idempotent)."""
-    counted("result_upsert")
-    target = conformance_target
+    checking.begin()
+    target = checking.target
     skip_if_references_are_checked(target)
     rid = fresh_result_id(target, "upsert")
     created = target.put("putResult", rid, with_id(example_body("putResult"), rid))
     if created.status not in (200, 201):
-        raise fail("result_upsert", created, f"creating a new result answered {created.status}, expected 201 (or 200)")
+        raise checking.fail(created, f"creating a new result answered {created.status}, expected 201 (or 200)")
     update = with_id(second, rid)
     exchange = target.put("putResult", rid, update)
-    updated = stored_result("result_upsert", exchange)
-    sent = {k: v for k, v in update["result"].items() if k not in ("sourcedId", "dateLastModified")}
+    updated = checking.stored_result(exchange)
+    sent = {k: v for k, v in update["result"].items() if k not in SERVER_SET}
     problems = echo_mismatches(operation("putResult").body_schema, sent, updated, "result")
     if problems:
-        raise fail(
-            "result_upsert", exchange, "the update of an existing result is not reflected: " + "; ".join(problems)
-        )
+        raise checking.fail(exchange, "the update of an existing result is not reflected: " + "; ".join(problems))
     again = target.put("putResult", rid, update)
-    repeated = stored_result("result_upsert", again)
+    repeated = checking.stored_result(again)
     strip = {"dateLastModified"}
     if not json_equal(
         {k: v for k, v in updated.items() if k not in strip}, {k: v for k, v in repeated.items() if k not in strip}
     ):
-        raise fail("result_upsert", again, f"repeating the same PUT changed the result: before {updated!r}")
+        raise checking.fail(again, f"repeating the same PUT changed the result: before {updated!r}")
 
 
-@pytest.mark.conformance_check("body_sourcedid_mismatch")
-def test_body_sourcedid_mismatch(conformance_target: Target) -> None:
-    counted("body_sourcedid_mismatch")
-    target = conformance_target
+@suite_check
+def test_body_sourcedid_mismatch(checking: Checking) -> None:
+    checking.begin()
+    target = checking.target
     rid = fresh_result_id(target, "mismatch")
     body = example_body("putResult")
     body = {**body, "result": {**body["result"], "sourcedId": rid + "-other"}}
     exchange = target.put("putResult", rid, body)
     problems = imsx_problems(exchange, 422, "invaliddata")
     if problems:
-        raise fail("body_sourcedid_mismatch", exchange, "; ".join(problems))
+        raise checking.fail(exchange, "; ".join(problems))
 
 
 # -- classes ---------------------------------------------------------------------------------------
@@ -199,27 +244,32 @@ def _class_fields_not_sent(sent: dict[str, Any], before: dict[str, Any]) -> list
     return [k for k in before if k != "dateLastModified" and not (k in sent and k in changeable)]
 
 
-@semantic("class_merge")
-@given(first=class_bodies, second=class_bodies, pick=st.integers(min_value=0, max_value=2**16))
-@example(first=example_body("updateClass"), second={"class": {}}, pick=0)
-# Values no real class is likely to hold already, so a field answered but not stored always shows
-# (the spec's example may equal what a seeded class already has).
-@example(
-    first={"class": {"title": "Conformance suite title", "location": "Conformance room"}}, second={"class": {}}, pick=1
+@semantic(
+    {"first": example_body("updateClass"), "second": {"class": {}}, "pick": 0},
+    # Values no real class is likely to hold already, so a field answered but not stored always shows
+    # (the spec's example may equal what a seeded class already has).
+    {
+        "first": {"class": {"title": "Conformance suite title", "location": "Conformance room"}},
+        "second": {"class": {}},
+        "pick": 1,
+    },
+    first=class_bodies,
+    second=class_bodies,
+    pick=st.integers(min_value=0, max_value=2**16),
 )
-def test_class_merge(conformance_target: Target, first: dict[str, Any], second: dict[str, Any], pick: int) -> None:
+def test_class_merge(checking: Checking, first: dict[str, Any], second: dict[str, Any], pick: int) -> None:
     """Fields sent come back equal; fields not sent keep the values they had."""
-    counted("class_merge")
-    target = conformance_target
+    checking.begin()
+    target = checking.target
     class_id = target.class_ids[pick % len(target.class_ids)]
     first, second = target.class_update(class_id, first), target.class_update(class_id, second)
     exchange = target.put("updateClass", class_id, first)
-    before = expect_success("class_merge", exchange, (200,))
+    before = checking.expect_success(exchange, (200,))
     problems = echo_mismatches(operation("updateClass").body_schema, first["class"], before, "class")
     if problems:
-        raise fail("class_merge", exchange, "fields sent do not come back equal: " + "; ".join(problems))
+        raise checking.fail(exchange, "fields sent do not come back equal: " + "; ".join(problems))
     exchange = target.put("updateClass", class_id, second)
-    after = expect_success("class_merge", exchange, (200,))
+    after = checking.expect_success(exchange, (200,))
     problems = echo_mismatches(operation("updateClass").body_schema, second["class"], after, "class")
     for key in _class_fields_not_sent(second["class"], before):
         if key not in after:
@@ -227,17 +277,16 @@ def test_class_merge(conformance_target: Target, first: dict[str, Any], second: 
         elif not json_equal(before[key], after[key]):
             problems.append(f"{key}: not sent, had {before[key]!r}, now {after[key]!r}")
     if problems:
-        raise fail(
-            "class_merge",
+        raise checking.fail(
             exchange,
             f"after a first PUT of {first!r}, the partial update did not merge: " + "; ".join(problems),
         )
 
 
-@pytest.mark.conformance_check("class_unknown_404")
-def test_class_unknown_404(conformance_target: Target) -> None:
-    counted("class_unknown_404")
-    target = conformance_target
+@suite_check
+def test_class_unknown_404(checking: Checking) -> None:
+    checking.begin()
+    target = checking.target
     missing = target.result_id(f"no-such-class-{next(_ids)}")
     if not target.may_put_class(missing):
         pytest.skip(
@@ -249,7 +298,7 @@ def test_class_unknown_404(conformance_target: Target) -> None:
         exchange = target.put("updateClass", missing, body)
         problems = imsx_problems(exchange, 404, "unknownobject")
         if problems:
-            raise fail("class_unknown_404", exchange, f"{attempt} PUT to an unknown class id: " + "; ".join(problems))
+            raise checking.fail(exchange, f"{attempt} PUT to an unknown class id: " + "; ".join(problems))
 
 
 # -- dateLastModified ------------------------------------------------------------------------------
@@ -257,21 +306,23 @@ def test_class_unknown_404(conformance_target: Target) -> None:
 _BOGUS = "2001-02-03T04:05:06Z"
 
 
-def _stamp(check: str, exchange: Exchange, document: dict[str, Any]) -> Any:
+def _stamp(checking: Checking, exchange: LiveExchange, document: dict[str, Any]) -> Any:
     value = document.get("dateLastModified")
     instant = parse_instant(value)
     if instant is None:
-        raise fail(check, exchange, f"dateLastModified {value!r} is not an RFC 3339 date-time")
+        raise checking.fail(exchange, f"dateLastModified {value!r} is not an RFC 3339 date-time")
     if instant == parse_instant(_BOGUS):
-        raise fail(check, exchange, f"dateLastModified is the value the client sent ({_BOGUS}), not set by the server")
+        raise checking.fail(
+            exchange, f"dateLastModified is the value the client sent ({_BOGUS}), not set by the server"
+        )
     return instant
 
 
-@pytest.mark.conformance_check("date_last_modified")
+@suite_check
 @pytest.mark.parametrize("operation_id", ["putResult", "updateClass"])
-def test_date_last_modified(conformance_target: Target, operation_id: str) -> None:
-    counted("date_last_modified")
-    target = conformance_target
+def test_date_last_modified(checking: Checking, operation_id: str) -> None:
+    checking.begin()
+    target = checking.target
     if operation_id == "putResult":
         skip_if_references_are_checked(target)
         sourced_id = fresh_result_id(target, "dlm")
@@ -286,14 +337,13 @@ def test_date_last_modified(conformance_target: Target, operation_id: str) -> No
     previous = None
     for _ in range(3):
         exchange = target.put(operation_id, sourced_id, body)
-        document = expect_success("date_last_modified", exchange, (200, 201))
+        document = checking.expect_success(exchange, (200, 201))
         stamped = document.get("result") if operation_id == "putResult" else document
         if not isinstance(stamped, dict):
-            raise fail("date_last_modified", exchange, "no object in the response")
-        instant = _stamp("date_last_modified", exchange, stamped)
+            raise checking.fail(exchange, "no object in the response")
+        instant = _stamp(checking, exchange, stamped)
         if previous is not None and not instant > previous:
-            raise fail(
-                "date_last_modified",
+            raise checking.fail(
                 exchange,
                 f"dateLastModified did not advance: {previous.isoformat()} then {instant.isoformat()}",
             )
@@ -316,15 +366,15 @@ def _auth_probe(target: Target, operation_id: str) -> tuple[str, dict[str, Any]]
 OPERATIONS = ["putResult", "updateClass"]
 
 
-@pytest.mark.conformance_check("auth_missing_token")
+@suite_check
 @pytest.mark.parametrize("operation_id", OPERATIONS)
-def test_auth_missing_token(conformance_target: Target, operation_id: str) -> None:
-    counted("auth_missing_token")
-    sourced_id, body = _auth_probe(conformance_target, operation_id)
-    exchange = conformance_target.put(operation_id, sourced_id, body, authenticate=False)
+def test_auth_missing_token(checking: Checking, operation_id: str) -> None:
+    checking.begin()
+    sourced_id, body = _auth_probe(checking.target, operation_id)
+    exchange = checking.target.put(operation_id, sourced_id, body, authenticate=False)
     problems = imsx_problems(exchange, 401, "unauthorisedrequest")
     if problems:
-        raise fail("auth_missing_token", exchange, "request without a token: " + "; ".join(problems))
+        raise checking.fail(exchange, "request without a token: " + "; ".join(problems))
 
 
 MALFORMED = {
@@ -336,17 +386,17 @@ MALFORMED = {
 }
 
 
-@pytest.mark.conformance_check("auth_malformed_token")
+@suite_check
 @pytest.mark.parametrize("operation_id", OPERATIONS)
 @pytest.mark.parametrize("kind", sorted(MALFORMED))
-def test_auth_malformed_token(conformance_target: Target, operation_id: str, kind: str) -> None:
-    counted("auth_malformed_token")
-    sourced_id, body = _auth_probe(conformance_target, operation_id)
-    exchange = conformance_target.put(operation_id, sourced_id, body, headers={"Authorization": MALFORMED[kind]})
+def test_auth_malformed_token(checking: Checking, operation_id: str, kind: str) -> None:
+    checking.begin()
+    sourced_id, body = _auth_probe(checking.target, operation_id)
+    exchange = checking.target.put(operation_id, sourced_id, body, headers={"Authorization": MALFORMED[kind]})
     problems = imsx_problems(exchange, 401, "unauthorisedrequest")
     if problems:
         # The header is named by kind: reports never print an Authorization value.
-        raise fail("auth_malformed_token", exchange, f"Authorization header of kind {kind!r}: " + "; ".join(problems))
+        raise checking.fail(exchange, f"Authorization header of kind {kind!r}: " + "; ".join(problems))
 
 
 def _issuer(target: Target) -> ClientCredentials:
@@ -355,15 +405,15 @@ def _issuer(target: Target) -> ClientCredentials:
     return target.tokens
 
 
-@pytest.mark.conformance_check("auth_expired_token")
-def test_auth_expired_token(conformance_target: Target, expiring_token: ExpiringToken) -> None:
+@suite_check
+def test_auth_expired_token(checking: Checking, expiring_token: ExpiringToken) -> None:
     """The token was issued (and shown to work) when the session started; it has expired by now."""
-    counted("auth_expired_token")
-    target = conformance_target
+    checking.begin()
+    target = checking.target
     if expiring_token.skip_reason is not None:
         pytest.skip(expiring_token.skip_reason)
     if expiring_token.fresh is not None:
-        raise fail("auth_expired_token", expiring_token.fresh, "a freshly issued short-lived token was refused")
+        raise checking.fail(expiring_token.fresh, "a freshly issued short-lived token was refused")
     expiring_token.wait_until_expired()
     headers = {"Authorization": f"Bearer {expiring_token.token}"}
     for operation_id in OPERATIONS:
@@ -371,14 +421,14 @@ def test_auth_expired_token(conformance_target: Target, expiring_token: Expiring
         exchange = target.put(operation_id, sourced_id, body, headers=headers)
         problems = imsx_problems(exchange, 401, "unauthorisedrequest")
         if problems:
-            raise fail("auth_expired_token", exchange, "a token that expired is accepted: " + "; ".join(problems))
+            raise checking.fail(exchange, "a token that expired is accepted: " + "; ".join(problems))
 
 
-@pytest.mark.conformance_check("auth_scope")
+@suite_check
 @pytest.mark.parametrize("operation_id", OPERATIONS)
-def test_auth_scope(conformance_target: Target, operation_id: str) -> None:
-    counted("auth_scope")
-    target = conformance_target
+def test_auth_scope(checking: Checking, operation_id: str) -> None:
+    checking.begin()
+    target = checking.target
     issuer = _issuer(target)
     needed = set(operation(operation_id).scopes)
     others = sorted({s for op in OPERATIONS for s in operation(op).scopes} - needed)
@@ -392,4 +442,4 @@ def test_auth_scope(conformance_target: Target, operation_id: str) -> None:
     exchange = target.put(operation_id, sourced_id, body, headers={"Authorization": f"Bearer {grant.access_token}"})
     problems = imsx_problems(exchange, 403, "forbidden")
     if problems:
-        raise fail("auth_scope", exchange, f"token with scopes {others} only: " + "; ".join(problems))
+        raise checking.fail(exchange, f"token with scopes {others} only: " + "; ".join(problems))

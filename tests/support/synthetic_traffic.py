@@ -1,4 +1,5 @@
-"""Synthetic traffic in the NDJSON format: correct exchanges and ones with known defects.
+"""Synthetic traffic in the NDJSON format: correct exchanges and ones with known defects (a test aid,
+not shipped in the wheel).
 
 For the benchmark (`scripts/bench_traffic.py`: a large file, the same file as HAR for other tools)
 and the tests. Bodies are the spec's own examples (`openapi.yaml`), answered the way a correct
@@ -17,7 +18,17 @@ from typing import Any
 
 from oneroster_kit.contract import operation, resolve
 
-__all__ = ["DEFECTS", "Writer", "defect_exchanges", "har_document", "har_entry", "traffic_lines", "write_har"]
+__all__ = [
+    "DEFECTS",
+    "HOST",
+    "Writer",
+    "defect_exchanges",
+    "har_document",
+    "har_entry",
+    "result_body",
+    "traffic_lines",
+    "write_har",
+]
 
 HOST = "https://api.example.org"
 TOKEN = "sha256-00000000000000000000000000000001"  # a token in the digest form recordings use
@@ -109,7 +120,7 @@ def _imsx(status: int, minor: str) -> dict[str, Any]:
     }
 
 
-def _result(**changes: Any) -> dict[str, Any]:
+def result_body(**changes: Any) -> dict[str, Any]:
     result: dict[str, Any] = _request_example("putResult")["result"]
     result.pop("sourcedId", None)
     result.update(changes)
@@ -124,7 +135,7 @@ def traffic_lines(count: int, resources: int = 50_000) -> Iterator[dict[str, Any
         if index % 10 == 9:
             yield writer.update_class(f"class-{index % 40}", {"title": f"Class title {index}"})
         else:
-            yield writer.put_result(f"result-{index % resources}", _result(score=float(index % 100) + 0.5))
+            yield writer.put_result(f"result-{index % resources}", result_body(score=float(index % 100) + 0.5))
 
 
 # defect -> (what the traffic check should name, what is wrong)
@@ -141,15 +152,15 @@ DEFECTS: dict[str, tuple[str, str]] = {
 def defect_exchanges() -> Iterator[tuple[str, dict[str, Any]]]:
     """(defect, record) pairs; the records before each defect set up the sequence it breaks."""
     w = Writer()
-    yield "no_token_401", w.put_result("defect-r0", _result(), token=None)
-    yield "", w.put_result("defect-r1", _result(score=70.0))
+    yield "no_token_401", w.put_result("defect-r0", result_body(), token=None)
+    yield "", w.put_result("defect-r1", result_body(score=70.0))
 
     def stale(stored: dict[str, Any]) -> None:
         stored["score"] = 70.0
 
-    yield "stale_echo", w.put_result("defect-r1", _result(score=75.0), stale)
-    yield "", w.put_result("defect-r2", _result(comment="first comment"))
-    second = _result()
+    yield "stale_echo", w.put_result("defect-r1", result_body(score=75.0), stale)
+    yield "", w.put_result("defect-r2", result_body(comment="first comment"))
+    second = result_body()
     second.pop("comment")
 
     def merged(stored: dict[str, Any]) -> None:
@@ -160,7 +171,7 @@ def defect_exchanges() -> Iterator[tuple[str, dict[str, Any]]]:
     def rounded(stored: dict[str, Any]) -> None:
         stored["score"] = 88.0
 
-    yield "score_rounded", w.put_result("defect-r3", _result(score=87.5), rounded)
+    yield "score_rounded", w.put_result("defect-r3", result_body(score=87.5), rounded)
     yield "", w.update_class("class-alg1-p1", {"location": "Room 204"})
 
     def reset(answer: dict[str, Any], update: dict[str, Any]) -> None:
@@ -171,7 +182,7 @@ def defect_exchanges() -> Iterator[tuple[str, dict[str, Any]]]:
     def drop(stored: dict[str, Any]) -> None:
         stored.pop("dateLastModified")
 
-    yield "missing_required", w.put_result("defect-r4", _result(), drop)
+    yield "missing_required", w.put_result("defect-r4", result_body(), drop)
 
 
 def _har_headers(pairs: list[list[str]]) -> list[dict[str, str]]:

@@ -1,4 +1,4 @@
-"""Schema-guided comparison of what was sent with what came back.
+"""Schema-guided comparison of what was sent with what came back (the live suite and the traffic checker).
 
 "Every field sent comes back equal" needs the spec to say which members are fields (unknown
 members are ignored by the contract), which strings are date-times (compared as instants) and
@@ -10,29 +10,13 @@ booleans are never numbers.
 
 from __future__ import annotations
 
-import datetime
 import math
 from typing import Any
 
-from oneroster_kit.contract import resolve
-from oneroster_kit.spec import load_spec
+from oneroster_kit.contract import default_contract, resolve
+from oneroster_kit.instants import parse_instant
 
-__all__ = ["echo_mismatches", "json_equal", "parse_instant"]
-
-
-def _deref(node: Any) -> Any:
-    return resolve(load_spec().get("components", {}), node)
-
-
-def parse_instant(value: Any) -> datetime.datetime | None:
-    """An RFC 3339 date-time as an aware datetime, or None when it is not one."""
-    if not isinstance(value, str) or "T" not in value.upper():
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
+__all__ = ["echo_mismatches", "json_equal"]
 
 
 def json_equal(a: Any, b: Any) -> bool:
@@ -53,17 +37,20 @@ def _short(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def echo_mismatches(schema: Any, sent: Any, got: Any, path: str) -> list[str]:
-    """How `got` fails to carry back `sent` (empty when it does)."""
-    schema = _deref(schema)
+def echo_mismatches(schema: Any, sent: Any, got: Any, path: str, components: dict[str, Any] | None = None) -> list[str]:
+    """How `got` fails to carry back `sent` (empty when it does); `$ref`s resolve in `components`
+    (default: the spec in use's)."""
+    if components is None:
+        components = default_contract().components
+    schema = resolve(components, schema)
     if isinstance(schema, dict) and "oneOf" in schema:
-        branches = [_deref(branch) for branch in schema["oneOf"]]
+        branches = [resolve(components, branch) for branch in schema["oneOf"]]
         wanted = "null" if sent is None else None
         chosen = next(
             (b for b in branches if (b.get("type") == "null") == (wanted == "null")),
             branches[0],
         )
-        return echo_mismatches(chosen, sent, got, path)
+        return echo_mismatches(chosen, sent, got, path, components)
     if isinstance(sent, dict) and isinstance(schema, dict) and "properties" in schema:
         if not isinstance(got, dict):
             return [f"{path}: sent an object, got {_short(got)}"]
@@ -74,14 +61,15 @@ def echo_mismatches(schema: Any, sent: Any, got: Any, path: str) -> list[str]:
             if key not in got:
                 problems.append(f"{path}.{key}: sent {_short(value)}, not returned")
             else:
-                problems.extend(echo_mismatches(schema["properties"][key], value, got[key], f"{path}.{key}"))
+                member = schema["properties"][key]
+                problems.extend(echo_mismatches(member, value, got[key], f"{path}.{key}", components))
         return problems
     if isinstance(sent, list) and isinstance(schema, dict) and "items" in schema:
         if not isinstance(got, list) or len(got) != len(sent):
             return [f"{path}: sent {_short(sent)}, got {_short(got)}"]
         problems = []
         for index, (item_sent, item_got) in enumerate(zip(sent, got, strict=True)):
-            problems.extend(echo_mismatches(schema["items"], item_sent, item_got, f"{path}[{index}]"))
+            problems.extend(echo_mismatches(schema["items"], item_sent, item_got, f"{path}[{index}]", components))
         return problems
     if isinstance(schema, dict) and schema.get("format") == "date-time" and isinstance(sent, str):
         sent_at, got_at = parse_instant(sent), parse_instant(got)
@@ -96,13 +84,13 @@ def echo_mismatches(schema: Any, sent: Any, got: Any, path: str) -> list[str]:
         ]
         problems += [f"{path}.{key}: not sent, got {_short(got[key])}" for key in got if key not in sent]
         for key in sent.keys() & got.keys():
-            problems.extend(echo_mismatches({}, sent[key], got[key], f"{path}.{key}"))
+            problems.extend(echo_mismatches({}, sent[key], got[key], f"{path}.{key}", components))
         return problems
     if isinstance(sent, list) and isinstance(got, list) and len(sent) == len(got):
         return [
             problem
             for index, (item_sent, item_got) in enumerate(zip(sent, got, strict=True))
-            for problem in echo_mismatches({}, item_sent, item_got, f"{path}[{index}]")
+            for problem in echo_mismatches({}, item_sent, item_got, f"{path}[{index}]", components)
         ]
     if isinstance(sent, str) and isinstance(got, str) and sent != got:
         at = next((i for i, (a, b) in enumerate(zip(sent, got, strict=False)) if a != b), min(len(sent), len(got)))
