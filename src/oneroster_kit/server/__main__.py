@@ -29,6 +29,7 @@ from types import FrameType
 import uvicorn
 import uvloop
 
+from oneroster_kit.contract import operations
 from oneroster_kit.server.app import ReferenceApp, ServerSettings
 from oneroster_kit.server.documents import class_document
 from oneroster_kit.server.faults import FAULTS, UnknownFaultError, apply_faults
@@ -36,6 +37,7 @@ from oneroster_kit.server.looplog import BoundedLoopLog
 from oneroster_kit.server.protocol import ConnectionLimits, GuardedHttpProtocol
 from oneroster_kit.server.seed import DEFAULT_SEED, SeedError, load_seed
 from oneroster_kit.server.storage import DatabaseBusyError, StorageError, Store
+from oneroster_kit.server.variants import CANNED, DIALECTS, SEEDED_RESULTS, Variant, VariantApp, apply_dialect
 
 __all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "main"]
 
@@ -102,6 +104,38 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="start with a named fault, to prove a checker catches it (repeatable; each is described below)",
     )
+    variants = parser.add_argument_group(
+        "variants: the reference server shaped like a partial or foreign implementation (for testing checkers)"
+    )
+    variants.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="OPERATION",
+        choices=sorted(operations()),
+        help="serve only this operation (putResult or updateClass; repeatable); the others answer 404 like any "
+        "path the server does not serve",
+    )
+    variants.add_argument(
+        "--update-only",
+        action="store_true",
+        help="a result PUT to an id that does not exist answers 404 instead of creating it; the results "
+        "result-existing-1..3 exist (listed in the ready line as result_ids)",
+    )
+    variants.add_argument(
+        "--dialect",
+        choices=sorted(DIALECTS),
+        help="speak another dialect of OneRoster: fastapi (results at /ims/oneroster/v1p2/results/{id} only, "
+        'update-only, bare Result in and out, enum values as fully_graded, {"detail": ...} errors, 403 without '
+        "a token, scope names results:write and classes:write); flat-imsx (error bodies with a flat "
+        "imsx_codeMinor string)",
+    )
+    variants.add_argument(
+        "--canned",
+        choices=CANNED,
+        help="answer like a mock generated from the spec (as Prism does): every accepted request (after-gates: "
+        "token and body checked as usual) or every request (always) is answered 200 with the spec's example",
+    )
     parser.add_argument("--fsync", action="store_true", help="synchronous=FULL: survive power loss, not only crashes")
     parser.add_argument(
         "--record", type=Path, metavar="FILE", help="append every exchange to FILE (NDJSON; tokens and secrets hidden)"
@@ -162,10 +196,11 @@ def main(argv: list[str] | None = None) -> int:
         store = Store(Path(args.db), durable=args.fsync, busy_timeout=args.db_busy_timeout)
         if store.is_new or args.seed is not None:
             store.add_seed(seed.objects, [(sid, functools.partial(class_document, doc)) for sid, doc in seed.classes])
-        reference = ReferenceApp(
-            store, ServerSettings(args.client_id, args.client_secret, args.token_ttl, args.db_busy_timeout)
-        )
-        app = apply_faults(reference, args.fault)
+        variant = Variant(tuple(args.only), args.update_only, args.dialect, args.canned)
+        settings = ServerSettings(args.client_id, args.client_secret, args.token_ttl, args.db_busy_timeout)
+        # The reference app itself unless a variant reshapes it (see oneroster_kit.server.variants).
+        reference = VariantApp(store, settings, variant) if variant.reshapes_app else ReferenceApp(store, settings)
+        app = apply_dialect(apply_faults(reference, args.fault), variant)
     except (SeedError, StorageError, DatabaseBusyError, UnknownFaultError) as error:
         print(f"oneroster-reference-server: error: {error}", file=sys.stderr)
         return 2
@@ -196,8 +231,10 @@ def main(argv: list[str] | None = None) -> int:
         "event": "ready",
         "base_url": base_url,
         "token_url": base_url + "/oauth2/token",
-        "class_ids": store.class_ids(),
+        "class_ids": store.class_ids() if "updateClass" in variant.served else [],
     }
+    if variant.refuses_create:
+        ready["result_ids"] = list(SEEDED_RESULTS)
     limits = ConnectionLimits(
         head_timeout=args.head_timeout,
         body_timeout=args.body_timeout,
