@@ -58,6 +58,11 @@ _ALL = [
     ),
     # semantic checks of this suite
     Check(
+        "operation_served",
+        "Each operation is served at its path under the base URL: a valid PUT gets the operation's answer, not the "
+        "server's answer for a path it does not serve (the preflight asks each operation on its own).",
+    ),
+    Check(
         "result_echo",
         "putResult: the response `result` carries back every field that was sent, equal (datetimes as "
         "instants, numbers exactly), and its sourcedId equals the path id.",
@@ -137,7 +142,7 @@ SCHEMATHESIS_CHECKS = frozenset(
     for name, check in CHECKS.items()
     if check.not_selectable is None
     and not name.startswith(
-        ("result_", "class_", "date_", "body_", "auth_", "suite_", "value_", "id_", "enum_", "write_")
+        ("result_", "class_", "date_", "body_", "auth_", "suite_", "value_", "id_", "enum_", "write_", "operation_")
     )
 )
 # A pseudo-name for --check: run the schemathesis test only.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,32 +12,65 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from oneroster_kit.conformance.auth import StaticToken
 from oneroster_kit.conformance.options import Options, UsageError
+from oneroster_kit.conformance.preflight import SetupFailure
 from oneroster_kit.conformance.report import (
     check_report_dir,
     check_writable_dir,
+    console_width,
+    operation_lines,
+    operation_states,
     result_document,
+    setup_document,
     terminal_summary,
     write_reports,
+    write_setup_failure,
 )
 from oneroster_kit.conformance.session import ConformancePlugin, activate
-from oneroster_kit.conformance.setup import plan_lines, prepared_target, restore_classes, suite_path
+from oneroster_kit.conformance.setup import plan_lines, prepared_target, restore_classes, restore_results, suite_path
 from oneroster_kit.conformance.target import Target
 
 __all__ = ["run"]
 
 
 def run(options: Options) -> int:
-    """0 conforms, 1 a check failed; raises UsageError for set-up problems (exit 2)."""
+    """0 conforms, 1 a check failed; raises UsageError for set-up problems (exit 2), after writing the
+    reports asked for (a set-up failure included: CI always gets its junit.xml)."""
     if options.plan:
         print("\n".join(plan_lines(options)), flush=True)
         return 0
     suite = suite_path()
     if options.report_dir is not None:
         check_report_dir(options.report_dir)
-    check_writable_dir(options.cache_dir, "--cache-dir")
+    started = time.time()
+    try:
+        check_writable_dir(options.cache_dir, "--cache-dir")
+        return _run(options, suite)
+    except SetupFailure as failure:
+        if options.report_dir is not None:
+            write_setup_failure(options.report_dir, setup_document(options, str(failure), failure.target, started))
+        if failure.target is not None and failure.target.operations:
+            print(_preflight_text(failure.target), flush=True)
+        raise
+    except UsageError as failure:
+        if options.report_dir is not None and not (options.report_dir / "result.json").exists():
+            write_setup_failure(options.report_dir, setup_document(options, str(failure), None, started))
+        raise
+
+
+def _preflight_text(target: Target) -> str:
+    return "\n".join(
+        [
+            f"oneroster-conformance: preflight of {target.base_url}, each operation on its own:",
+            *operation_lines(operation_states(target), console_width()),
+        ]
+    )
+
+
+def _run(options: Options, suite: Path) -> int:
     # hypothesis keeps files (e.g. its constants cache) under its home, `.hypothesis/` in the cwd by default
     set_hypothesis_home_dir(options.cache_dir / "hypothesis")
     with prepared_target(options) as target:
+        print(_preflight_text(target), flush=True)
         plugin = ConformancePlugin(options, target)
         args = [
             str(suite),
@@ -67,6 +101,7 @@ def run(options: Options) -> int:
             expired = _static_token_expired(target)
             if target.remote and not expired:
                 restore_classes(target)
+                restore_results(target)
         if expired:
             exit_code = 2
         elif code == pytest.ExitCode.OK:
