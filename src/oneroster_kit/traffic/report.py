@@ -191,8 +191,8 @@ def terminal_summary(document: dict[str, Any]) -> str:
     lines += [f"  {note}" for note in document["notes"]]
     lines += [f"  hint: {hint}" for hint in document.get("hints", [])]
     could_not = _could_not_run(document)
-    shown = sorted(could_not, key=lambda name: (document["checks"][name]["party"] != "server", name))
-    lines += [f"  skip [{name}]: {could_not[name]}" for name in shown[:_CHECKS_SHOWN]]
+    listed = sorted(could_not, key=lambda name: (document["checks"][name]["party"] != "server", name))
+    lines += [f"  skip [{name}]: {could_not[name]}" for name in listed[:_CHECKS_SHOWN]]
     if len(could_not) > _CHECKS_SHOWN:
         lines.append(f"  … {len(could_not) - _CHECKS_SHOWN} more checks could not run (summary.md lists them)")
     skipped = document["skipped"]
