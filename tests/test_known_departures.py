@@ -88,6 +88,8 @@ def _report(records: list[Any]) -> str:
         "spec_sha256": "0" * 64,
         "run": {"run_id": "r", "profile": "quick", "max_examples": 1, "seed": 1, "duration_s": 0.1, "test_cases": {}},
         "tests": {"passed": 0, "failed": 1, "skipped": 0},
+        "checks": {"response_schema_conformance": {"status": "failed"}},
+        "check_counts": {"failed": 1, "error": 0, "passed": 0, "skipped": 0},
         "failures": [record.as_dict() for record in records],
         "skipped": [],
         "writes": {"result_prefix": "conformance-r-", "results": [], "classes_updated": [], "class_restore": []},

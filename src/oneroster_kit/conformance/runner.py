@@ -42,18 +42,20 @@ def run(options: Options) -> int:
     if options.report_dir is not None:
         check_report_dir(options.report_dir)
     started = time.time()
+    reported: list[bool] = []  # set once this run has written its reports
     try:
         check_writable_dir(options.cache_dir, "--cache-dir")
-        return _run(options, suite)
+        return _run(options, suite, reported)
     except SetupFailure as failure:
         if options.report_dir is not None:
             write_setup_failure(options.report_dir, setup_document(options, str(failure), failure.target, started))
         if failure.target is not None and failure.target.operations:
             print(_preflight_text(failure.target), flush=True)
         raise
-    except UsageError as failure:
-        if options.report_dir is not None and not (options.report_dir / "result.json").exists():
-            write_setup_failure(options.report_dir, setup_document(options, str(failure), None, started))
+    except (Exception, KeyboardInterrupt) as failure:  # a usage error, an interruption, a bug: reports still
+        if options.report_dir is not None and not reported:
+            message = str(failure) if isinstance(failure, UsageError) else f"{type(failure).__name__}: {failure}"
+            write_setup_failure(options.report_dir, setup_document(options, message or "interrupted", None, started))
         raise
 
 
@@ -66,7 +68,7 @@ def _preflight_text(target: Target) -> str:
     )
 
 
-def _run(options: Options, suite: Path) -> int:
+def _run(options: Options, suite: Path, reported: list[bool]) -> int:
     # hypothesis keeps files (e.g. its constants cache) under its home, `.hypothesis/` in the cwd by default
     set_hypothesis_home_dir(options.cache_dir / "hypothesis")
     with prepared_target(options) as target:
@@ -115,6 +117,7 @@ def _run(options: Options, suite: Path) -> int:
         document = result_document(options, target, plugin.outcome, exit_code)
         if options.report_dir is not None:
             write_reports(options.report_dir, document)
+            reported.append(True)
         text = terminal_summary(document).encode("utf-8", errors="backslashreplace").decode("utf-8")
         print(text, file=sys.stdout, flush=True)
         if expired:
