@@ -189,7 +189,7 @@ def test_one_root_cause_reads_as_grouped_findings_without_tracebacks(tmp_path: P
     assert causes == ["  1. defect: error bodies are not imsx_StatusInfo"], run.stdout
     assert "  2. " not in run.stdout
     summary = run.summary
-    assert f"{len(failures)} failures in {len(group_lines)} groups" in summary and "1 causes" in summary
+    assert f"{len(failures)} failures in {len(group_lines)} groups" in summary and "1 cause," in summary
     assert summary.count("Reproduce (token redacted)") == 1  # one representative in full per cause
     assert len(summary.splitlines()) < 200
 

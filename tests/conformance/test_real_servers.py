@@ -53,7 +53,7 @@ def test_a_base_url_under_which_nothing_is_served_is_named_also_when_the_404_is_
         ]
         run = run_cli(args, tmp_path / "r", env=_env())
     line = _one_line_error(run)
-    assert "no operation of the spec is served under" in line and "/api" in line, line
+    assert "no operation of the spec is served at its path under" in line and "/api" in line, line
     assert "the base URL is probably wrong" in line and "does not exist" not in line, line
     assert "PUT results: answered 404 with an imsx_StatusInfo body" in run.stdout  # each operation, on its own
     assert "no operation of the spec" in _junit_error(run)

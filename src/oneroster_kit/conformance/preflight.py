@@ -13,6 +13,7 @@ its checks are skipped with the reason and `operation_served` fails for it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection
 from typing import Any
@@ -113,11 +114,21 @@ def _unserved_template(operation_id: str, target: Target) -> str:
     return "/".join(parts)
 
 
+def _gist(exchange: Exchange) -> str:
+    """What an answer's body says, in a few words: an imsx description, FastAPI's detail, or its start."""
+    document = exchange.json
+    if isinstance(document, dict) and isinstance(document.get("imsx_description"), str):
+        text = json.dumps(document["imsx_description"])
+    elif isinstance(document, dict) and "detail" in document:
+        text = json.dumps({"detail": document["detail"]})
+    else:
+        text = " ".join(exchange.response_text.split()) or "empty"
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
 def _describe(exchange: Exchange) -> str:
-    body = " ".join(exchange.response_text.split())
-    body = body if len(body) <= 120 else body[:117] + "..."
     kind = "with an imsx_StatusInfo body" if "imsx_codeMajor" in exchange.response_text else "without an imsx body"
-    return f"answered {exchange.status} {kind} ({body or 'empty'}) at {exchange.url}"
+    return f"answered {exchange.status} {kind} ({_gist(exchange)}) at {exchange.url}"
 
 
 def plain_http_hint(url: str) -> str | None:
@@ -332,9 +343,13 @@ def run_preflight(target: Target, needed: Collection[str]) -> None:
             for state in checked
         )
         hints = "; ".join(f"{state.label}: {state.hint}" for state in checked if state.hint)
+        wrong_base = "the base URL is probably wrong; give the server root under which the spec's paths are served"
         raise SetupFailure(
-            f"no operation of the spec is served under {target.base_url} ({lines}): the base URL is probably wrong; "
-            "give the server root under which the spec's paths are served"
-            + (f", or {hints}" if hints else ", or --path OPERATION=TEMPLATE where the server mounts them elsewhere"),
+            f"no operation of the spec is served at its path under {target.base_url} ({lines}): "
+            + (
+                f"{hints}; else {wrong_base}"
+                if hints
+                else f"{wrong_base}, or --path OPERATION=TEMPLATE where the server mounts them elsewhere"
+            ),
             target,
         )

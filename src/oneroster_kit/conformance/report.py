@@ -174,9 +174,10 @@ def markdown(document: dict[str, Any]) -> str:
         lines += [
             "## What to fix first",
             "",
-            f"{len(failures)} failures in {groups} groups (same check, same cause), explained by {len(causes)} "
-            "causes, ranked: first what makes other checks meaningless (blocking), then another dialect of "
-            "OneRoster (a departure from the spec, not a broken behaviour), then the defects, most checks first.",
+            f"{_count(len(failures), 'failure')} in {_count(groups, 'group')} (same check, same cause), explained by "
+            f"{_count(len(causes), 'cause')}, ranked: first what makes other checks meaningless (blocking), "
+            "then another dialect of OneRoster (a departure from the spec, not a broken behaviour), then the "
+            "defects, most checks first.",
             "",
         ]
         for index, cause in enumerate(causes, 1):
@@ -191,7 +192,7 @@ def markdown(document: dict[str, Any]) -> str:
         lines += ["## Skipped checks", ""]
         lines += [f"- `{s['test']}`: {s['reason']}" for s in document["skipped"]]
         lines.append("")
-    results = writes["results"]
+    results, named = _written(document)
     lines += [
         "## What this run wrote on the target",
         "",
@@ -201,10 +202,23 @@ def markdown(document: dict[str, Any]) -> str:
     lines += [f"  - `{_inline(r)}`" for r in results[:_LISTED]]
     if len(results) > _LISTED:
         lines.append(f"  - … and {len(results) - _LISTED} more (all listed in result.json)")
+    if named:
+        lines.append(f"- named results updated (--result-id): {', '.join(f'`{_inline(r)}`' for r in named)}")
     lines.append(f"- classes updated: {', '.join(f'`{c}`' for c in writes['classes_updated']) or 'none'}")
     lines += [f"- {note}" for note in writes["class_restore"]]
     lines.append("")
     return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
+def _written(document: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The results the run wrote: under its prefix, and the named ones it updated (--result-id)."""
+    writes = document["writes"]
+    prefixed = [r for r in writes["results"] if r.startswith(writes["result_prefix"])]
+    return prefixed, [r for r in writes["results"] if not r.startswith(writes["result_prefix"])]
 
 
 def _checks_text(cause: Cause) -> str:
@@ -352,8 +366,8 @@ def terminal_summary(document: dict[str, Any], width: int | None = None) -> str:
     if causes:
         groups = len({id(group) for cause in causes for group in cause.groups})
         lines.append(
-            f"  what to fix first ({failures} failure{'s' if failures != 1 else ''} in {groups} groups of one check "
-            f"and cause, {len(causes)} causes; each in full in summary.md):"
+            f"  what to fix first ({_count(failures, 'failure')} in {_count(groups, 'group')} of one check and cause, "
+            f"{_count(len(causes), 'cause')}; each in full in summary.md):"
         )
     for index, cause in enumerate(causes, 1):
         lines += wrap(cause.title, width, "       ", f"  {index}. {cause.kind}: ")
@@ -369,10 +383,11 @@ def terminal_summary(document: dict[str, Any], width: int | None = None) -> str:
             lines.append(head + clip(example, max(20, width - len(head))))
             departures = dict.fromkeys(s for failure in group.failures for s in failure.get("known_departures", []))
             lines += [clip(f"       known client departure: {sentence}", width) for sentence in departures]
-    results = document["writes"]["results"]
+    results, named = _written(document)
     lines.append(
-        f"  wrote {len(results)} results under {document['writes']['result_prefix']}*; classes updated: "
-        f"{', '.join(document['writes']['classes_updated']) or 'none'}"
+        f"  wrote {len(results)} results under {document['writes']['result_prefix']}*"
+        + (f", updated the named results {', '.join(named)}" if named else "")
+        + f"; classes updated: {', '.join(document['writes']['classes_updated']) or 'none'}"
     )
     lines += [f"  {note}" for note in document["writes"]["class_restore"]]
     return "\n".join(lines)
