@@ -9,7 +9,7 @@ it in `MAY_IMPORT`. The layers, bottom up:
 
 - contract: the spec, its validators and the values written from it (spec, contract, jsontext, instants)
 - base: leaf modules that know no part above the contract (exchange_log, usage, known_departures, ...)
-- floor: what the checkers share (the check registry, comparison, strategies)
+- floor: what the checkers share (the check registry, comparison, --path templates, strategies)
 - sdk, server: just above the contract, beside each other
 - conformance, traffic, specdiff: siblings above the floor, importing none of each other
 - entry: the commands and the modules a tool loads first (`__main__`, the suite's conftest); they wire the
@@ -58,7 +58,13 @@ PARTS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         "floor",
-        ("oneroster_kit.checks", "oneroster_kit.compare", "oneroster_kit.strategies", "oneroster_kit.spec_walk"),
+        (
+            "oneroster_kit.checks",
+            "oneroster_kit.compare",
+            "oneroster_kit.path_templates",
+            "oneroster_kit.strategies",
+            "oneroster_kit.spec_walk",
+        ),
     ),
     ("sdk", ("oneroster_kit.sdk",)),
     ("server", ("oneroster_kit.server",)),

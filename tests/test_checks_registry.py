@@ -9,12 +9,14 @@ from schemathesis.checks import load_all_checks
 from oneroster_kit.checks import (
     CHECKS,
     SCHEMATHESIS_CHECKS,
+    SCHEMATHESIS_PART,
     Check,
     Implementations,
     Registry,
     UnknownCheckError,
     when,
 )
+from oneroster_kit.contract import operations
 
 
 def test_every_rule_is_one_sentence() -> None:
@@ -31,6 +33,16 @@ def test_the_schemathesis_source_means_schemathesis_has_a_check_of_that_name() -
     assert theirs >= SCHEMATHESIS_CHECKS, SCHEMATHESIS_CHECKS - theirs
     # and a kit check never borrows a schemathesis name
     assert not (CHECKS.names(source="kit") & theirs)
+
+
+def test_the_operations_of_a_check_are_operations_of_the_spec() -> None:
+    """`operations` (what the preflight asks and what an absent operation skips) names real operationIds."""
+    spec = set(operations())
+    for check in CHECKS:
+        assert set(check.operations) <= spec, check.name
+    assert CHECKS.operations_of("class_merge", spec) == ("updateClass",)
+    assert set(CHECKS.operations_of("enum_closed", spec)) == spec  # no own list: every operation
+    assert set(CHECKS.operations_of(SCHEMATHESIS_PART, spec)) == spec  # the schemathesis part: every one
 
 
 def test_client_checks_run_on_recorded_traffic_only() -> None:

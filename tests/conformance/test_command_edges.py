@@ -182,14 +182,18 @@ def test_one_root_cause_reads_as_grouped_findings_without_tracebacks(tmp_path: P
         and "Error" not in run.stdout.split("oneroster-conformance:")[0]
     )
     failures = run.result["failures"]
-    group_lines = [line for line in run.stdout.splitlines() if line.startswith("  - [")]
-    malformed = [line for line in group_lines if line.startswith("  - [auth_malformed_token]")]
+    group_lines = [line for line in run.stdout.splitlines() if line.startswith("     - [")]
+    malformed = [line for line in group_lines if line.startswith("     - [auth_malformed_token]")]
     assert len(malformed) == 1 and " x10 on putResult, updateClass" in malformed[0], group_lines
     assert len(group_lines) < len(failures)  # grouped: fewer lines than failures
+    # one cause across checks, whatever each check's wording: the first to fix, and the only one
+    causes = [line for line in run.stdout.splitlines() if line.startswith("  1. ")]
+    assert causes == ["  1. defect: error bodies are not imsx_StatusInfo"], run.stdout
+    assert "  2. " not in run.stdout
     summary = run.summary
-    assert f"{len(failures)} failures in {len(group_lines)} groups" in summary
-    assert summary.count("Reproduce (token redacted)") == len(group_lines)  # one representative per group
-    assert len(summary.splitlines()) < 600
+    assert f"{len(failures)} failures in {len(group_lines)} groups" in summary and "1 cause," in summary
+    assert summary.count("Reproduce (token redacted)") == 1  # one representative in full per cause
+    assert len(summary.splitlines()) < 200
 
 
 def test_verbose_shows_the_tracebacks(tmp_path: Path) -> None:

@@ -27,9 +27,20 @@ def _schemathesis(name: str, rule: str, runs_in: frozenset[Runner] = _BOTH, not_
     return Check(name, rule, "schemathesis", "server", runs_in, not_selectable)
 
 
-def _server(name: str, rule: str, runs_in: frozenset[Runner], not_selectable: str | None = None) -> Check:
-    """A check of this kit on what a server answers."""
-    return Check(name, rule, "kit", "server", runs_in, not_selectable)
+def _server(
+    name: str,
+    rule: str,
+    runs_in: frozenset[Runner],
+    not_selectable: str | None = None,
+    operations: tuple[str, ...] = (),
+) -> Check:
+    """A check of this kit on what a server answers (`operations`: the ones it sends requests to, when
+    not every one)."""
+    return Check(name, rule, "kit", "server", runs_in, not_selectable, operations=operations)
+
+
+_RESULTS = ("putResult",)
+_CLASSES = ("updateClass",)
 
 
 def _client(name: str, rule: str) -> Check:
@@ -81,27 +92,37 @@ CHECKS = Registry(
         ),
         # semantic checks of this suite (the traffic checker follows each resource across exchanges for them)
         _server(
+            "operation_served",
+            "Each operation is served at its path under the base URL: a valid PUT gets the operation's answer, not "
+            "the server's answer for a path it does not serve (the preflight asks each operation on its own).",
+            _SUITE,
+        ),
+        _server(
             "result_echo",
             "putResult: the response `result` carries back every field that was sent, equal (datetimes as "
             "instants, numbers exactly), and its sourcedId equals the path id.",
             _BOTH,
+            operations=_RESULTS,
         ),
         _server(
             "result_upsert",
             "putResult is an upsert: a PUT to a new id creates the result, a PUT of other values to the same "
             "id replaces it, and repeating the same PUT gives the same result (only dateLastModified advances).",
             _BOTH,
+            operations=_RESULTS,
         ),
         _server(
             "class_merge",
             "updateClass is a partial update: fields sent come back equal; fields not sent keep their values.",
             _BOTH,
+            operations=_CLASSES,
         ),
         _server(
             "class_unknown_404",
             "updateClass on a class id that does not exist answers 404 (unknownobject, imsx body) "
             "and does not create the class.",
             _BOTH,
+            operations=_CLASSES,
         ),
         _server(
             "date_last_modified",
@@ -113,6 +134,7 @@ CHECKS = Registry(
             "body_sourcedid_mismatch",
             "putResult with a body sourcedId that differs from the path answers 422 (invaliddata, imsx body).",
             _BOTH,
+            operations=_RESULTS,
         ),
         # deterministic probes (oneroster_kit.conformance.probes): the same requests on every run
         _server(
@@ -120,6 +142,7 @@ CHECKS = Registry(
             'putResult replaces the stored result (a PUT, "updates the result with this sourcedId"): after a PUT '
             "with every member, a PUT that omits an optional member, nested or in metadata, answers without it.",
             _SUITE,
+            operations=_RESULTS,
         ),
         _server(
             "value_round_trip",

@@ -5,7 +5,8 @@ A `Check` is a named rule of openapi.yaml that a server (or, seen in recorded tr
 can break. Its facts live once, in `oneroster_kit.checks.catalogue`: the one-sentence rule the
 reports print, where it comes from (`source`: schemathesis or this kit), whose fault a failure is
 (`party`), where it runs (`runs_in`: the live suite, the traffic checker or both), why `--check`
-cannot select it (`not_selectable`), and the requirement ids it traces to (`requirements`).
+cannot select it (`not_selectable`), the requirement ids it traces to (`requirements`), and the
+operations it sends requests to when not every one (`operations`).
 
 Code that makes checks registers the way schemathesis registers its own (`specs/openapi/checks.py`:
 one function per check, `@schemathesis.check`, the check's name the function's name, guards as
@@ -54,6 +55,9 @@ class Check:
     not_selectable: str | None = None
     # Requirement ids the check traces to (a traceability matrix fills these); empty until then.
     requirements: tuple[str, ...] = ()
+    # The operations (operationIds) the check sends requests to in the live suite, when not every one:
+    # the preflight asks only those, and an operation found absent skips only its checks.
+    operations: tuple[str, ...] = ()
 
     @property
     def selectable(self) -> bool:
@@ -138,6 +142,12 @@ class Registry:
         """The check's rule, for a report; a placeholder for a name the registry does not know."""
         check = self._checks.get(name)
         return check.rule if check is not None else "(no rule recorded for this check)"
+
+    def operations_of(self, name: str, every: Iterable[str]) -> tuple[str, ...]:
+        """The operations the check `name` sends requests to: its own, else `every` operation (also for
+        a name the registry does not know, such as the schemathesis part)."""
+        check = self._checks.get(name)
+        return check.operations if check is not None and check.operations else tuple(every)
 
     def requirements_of(self, name: str) -> tuple[str, ...]:
         """The requirement ids a check traces to (empty when none are recorded yet)."""

@@ -9,9 +9,11 @@ traffic never imports pytest; a remote target never imports the server).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from oneroster_kit.conformance.options import parse_options
@@ -30,7 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from oneroster_kit.traffic.cli import main as traffic_main
 
             return traffic_main(arguments[1:])
-        options = parse_options(argv)
+        try:
+            options = parse_options(argv)
+        except UsageError as exc:
+            _report_usage_error(arguments, str(exc))
+            raise
         from oneroster_kit.conformance.runner import run
 
         return run(options, _reference_server)
@@ -57,6 +63,22 @@ def _reference_server() -> ReferenceServer:
     from oneroster_kit.server.process import ReferenceServer
 
     return ReferenceServer()
+
+
+def _report_usage_error(arguments: list[str], message: str) -> None:
+    """A command line that cannot run still writes the reports it asked for (--report-dir), when it names one."""
+    report_dir: str | None = None
+    for index, argument in enumerate(arguments):
+        if argument == "--report-dir" and index + 1 < len(arguments):
+            report_dir = arguments[index + 1]
+        elif argument.startswith("--report-dir="):
+            report_dir = argument.split("=", 1)[1]
+    if not report_dir:
+        return
+    from oneroster_kit.conformance.report import setup_document, write_setup_failure
+
+    with contextlib.suppress(OSError):  # a directory that cannot be written: the one-line error is all there is
+        write_setup_failure(Path(report_dir), setup_document(None, message, None))
 
 
 if __name__ == "__main__":

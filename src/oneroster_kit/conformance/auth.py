@@ -115,6 +115,11 @@ class ClientCredentials(TokenSource):
         self.fetches += 1
         return fetch_token(self.token_url, self.client_id, self._secret, scope=scope, expires_in=expires_in)
 
+    @property
+    def last_grant(self) -> TokenGrant | None:
+        """The grant whose token `token()` hands out now (its `scope` says what the server granted)."""
+        return self._grant
+
     def token(self) -> str:
         with self._lock:
             grant = self._grant

@@ -34,7 +34,7 @@ class ExpiringToken:
 
 
 def request_expiring_token(target: Target) -> ExpiringToken:
-    """Ask for a LIFETIME-second token and check it works while fresh (an empty class update)."""
+    """Ask for a LIFETIME-second token and check it works while fresh (an empty class update, else a result)."""
     if not isinstance(target.tokens, ClientCredentials):
         return ExpiringToken(skip_reason=NEEDS_CREDENTIALS)
     try:
@@ -49,9 +49,18 @@ def request_expiring_token(target: Target) -> ExpiringToken:
             "cannot wait it out"
         )
     expiring = ExpiringToken(grant.access_token, grant.obtained_at + grant.expires_in)
-    exchange = target.put(
-        "updateClass", target.class_ids[0], {"class": {}}, headers={"Authorization": f"Bearer {grant.access_token}"}
-    )
-    if exchange.status != 200:
+    headers = {"Authorization": f"Bearer {grant.access_token}"}
+    if target.served("updateClass") and target.class_ids:
+        exchange = target.put("updateClass", target.class_ids[0], {"class": {}}, headers=headers)
+    else:
+        from oneroster_kit.conformance.preflight import minimal_result
+        from oneroster_kit.conformance.references import reference_check_reason
+
+        rid = target.result_for("expiry-probe")
+        reason = reference_check_reason(target)
+        if rid is None or reason is not None:
+            return ExpiringToken(skip_reason=f"no request this run may send to prove expiry: {reason}")
+        exchange = target.put("putResult", rid, minimal_result(rid), headers=headers)
+    if not 200 <= exchange.status < 300:
         expiring.fresh = exchange
     return expiring

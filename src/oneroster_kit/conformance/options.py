@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal, NoReturn
 
 from oneroster_kit.checks import CHECKS, SCHEMATHESIS_PART
+from oneroster_kit.path_templates import PathError, parse_path_option
 from oneroster_kit.usage import UsageError
 
 __all__ = ["PROFILES", "Options", "Profile", "default_cache_dir", "parse_options", "selectable_checks"]
@@ -61,6 +62,10 @@ class Options:
     allow_new_class_fields: bool = False  # remote target: class fields absent before may be added
     probe_unknown_classes: bool = False  # remote target: PUTs to class ids other than the named ones
     plan: bool = False  # print what the run may write and exit, sending nothing
+    paths: tuple[tuple[str, str], ...] = ()  # (operationId, path template) where the server serves it (--path)
+    result_ids: tuple[
+        str, ...
+    ] = ()  # existing results the run may update when the server does not create (--result-id)
     cache_dir: Path = field(default_factory=lambda: default_cache_dir())  # hypothesis's files, never the cwd
 
     @property
@@ -132,7 +137,26 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=None,
         metavar="ID",
-        help="an existing class the suite may update; repeatable [ONEROSTER_CLASS_IDS, comma-separated]",
+        help="an existing class the suite may update; repeatable; without one the class checks are skipped "
+        "[ONEROSTER_CLASS_IDS, comma-separated]",
+    )
+    target.add_argument(
+        "--result-id",
+        action="append",
+        default=None,
+        metavar="ID",
+        help="an existing result the suite may update, for a server that does not create results on PUT (its "
+        "first answer is put back at the end; the spec has no read, so values it had before are lost on a server "
+        "that replaces); repeatable [ONEROSTER_RESULT_IDS, comma-separated]",
+    )
+    target.add_argument(
+        "--path",
+        action="append",
+        default=None,
+        metavar="OPERATION=TEMPLATE",
+        help="where the server serves an operation, when not at the spec's path, e.g. "
+        "putResult=/ims/oneroster/v1p2/results/{sourcedId} (repeatable; a departure from the spec, reported as "
+        "another dialect)",
     )
     run = parser.add_argument_group("run")
     run.add_argument("--profile", choices=sorted(PROFILES), help="quick (default) or thorough [ONEROSTER_PROFILE]")
@@ -223,6 +247,12 @@ def _env_int(env: Mapping[str, str], name: str) -> int | None:
         raise UsageError(f"{name}={value!r} is not an integer; set it to a whole number") from None
 
 
+def _ids(given: list[str] | None, from_env: str) -> tuple[str, ...]:
+    """Ids from repeated options (each may be comma-separated), else from the environment variable."""
+    values = given if given is not None else [from_env]
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
 def parse_options(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Options:
     """Options from argv and the environment; raises UsageError (one line) for anything wrong."""
     environ = os.environ if env is None else env
@@ -238,10 +268,15 @@ def parse_options(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
     client_id = pick(args.client_id, "ONEROSTER_CLIENT_ID")
     client_secret = pick(args.client_secret, "ONEROSTER_CLIENT_SECRET")
     token_url = pick(args.token_url, "ONEROSTER_TOKEN_URL")
-    if args.class_id is not None:
-        class_ids = tuple(part.strip() for value in args.class_id for part in value.split(",") if part.strip())
-    else:
-        class_ids = tuple(part.strip() for part in environ.get("ONEROSTER_CLASS_IDS", "").split(",") if part.strip())
+    class_ids = _ids(args.class_id, environ.get("ONEROSTER_CLASS_IDS", ""))
+    result_ids = _ids(args.result_id, environ.get("ONEROSTER_RESULT_IDS", ""))
+    try:
+        paths = tuple(parse_path_option(value) for value in args.path or ())
+    except PathError as exc:
+        raise UsageError(str(exc)) from None
+    doubled = sorted({name for name, _ in paths if sum(other == name for other, _ in paths) > 1})
+    if doubled:
+        raise UsageError(f"--path names {', '.join(doubled)} more than once; give one template per operation")
     profile_name = args.profile or environ.get("ONEROSTER_PROFILE") or "quick"
     if profile_name not in PROFILES:
         raise UsageError(f"unknown profile {profile_name!r}; use one of: {', '.join(sorted(PROFILES))}")
@@ -270,20 +305,33 @@ def parse_options(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
                     "a remote target needs --token (ONEROSTER_TOKEN) or all of --client-id, --client-secret, "
                     f"--token-url (missing: {', '.join(missing)})"
                 )
-        if not class_ids:
-            raise UsageError(
-                "a remote target needs the ids of existing classes the suite may update: "
-                "--class-id ID (repeatable) or ONEROSTER_CLASS_IDS=id1,id2"
-            )
-    elif any(v is not None for v in (args.token, args.client_id, args.client_secret, args.token_url, args.class_id)):
+    elif any(
+        v is not None
+        for v in (
+            args.token,
+            args.client_id,
+            args.client_secret,
+            args.token_url,
+            args.class_id,
+            args.result_id,
+            args.path,
+        )
+    ):
         # Only options given on the command line: ONEROSTER_CLIENT_ID/SECRET may be set for the server.
         raise UsageError(
-            "--token/--client-id/--token-url/--class-id describe a remote target; give --base-url too "
-            "(or none of them to check the embedded reference server)"
+            "--token/--client-id/--token-url/--class-id/--result-id/--path describe a remote target; give --base-url "
+            "too (or none of them to check the embedded reference server)"
         )
 
     checks = tuple(args.check or ())
     _check_names(checks)
+    if base_url is not None and not class_ids:
+        class_only = [name for name in checks if CHECKS.operations_of(name, ()) == ("updateClass",)]
+        if class_only:
+            raise UsageError(
+                f"--check {', '.join(class_only)} updates classes: name existing classes the suite may update with "
+                "--class-id ID (repeatable) or ONEROSTER_CLASS_IDS=id1,id2"
+            )
 
     # Every run has a seed (printed in the reports) so any run can be repeated exactly; an explicit
     # seed also fixes the run id, so the repeated run sends the very same requests.
@@ -309,5 +357,7 @@ def parse_options(argv: Sequence[str] | None = None, env: Mapping[str, str] | No
         allow_new_class_fields=args.allow_new_class_fields,
         probe_unknown_classes=args.probe_unknown_classes,
         plan=args.plan,
+        paths=paths,
+        result_ids=result_ids,
         cache_dir=args.cache_dir or Path(environ.get("ONEROSTER_CACHE_DIR") or default_cache_dir(environ)),
     )

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from oneroster_kit.checks import CHECKS
+from oneroster_kit.conformance.observations import answer_digest
 from oneroster_kit.known_departures import embed, find
 
 __all__ = ["CheckFailed", "FailureRecord", "SkipRecord", "records_from_exception", "redact"]
@@ -50,6 +51,9 @@ class FailureRecord:
     code: str | None = None  # schemathesis failure code (e.g. ST108)
     input_minimized: bool = False  # input is a smaller body than the case's that fails the same way
     known_departures: list[str] = field(default_factory=list)  # oneroster_kit.known_departures sentences
+    # The answer the failure rests on (for `causes`: a canned body, one status for everything); None: no answer.
+    status: int | None = None
+    response_digest: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -72,6 +76,8 @@ class CheckFailed(AssertionError):
         *,
         input: Any = None,
         curl: str | None = None,
+        status: int | None = None,
+        response: str | None = None,
     ) -> None:
         self.record = FailureRecord(
             check=check,
@@ -80,6 +86,8 @@ class CheckFailed(AssertionError):
             message=message,
             input=jsonable(input),
             curl=redact(curl) if curl else None,
+            status=status,
+            response_digest=answer_digest(response) if response is not None else None,
         )
         shown = json.dumps(input, ensure_ascii=False)[:2000] if input is not None else "(none)"
         super().__init__(
@@ -101,6 +109,8 @@ class _Attached:
     curl: str
     extra: dict[str, Any] = field(default_factory=dict)
     reduce: Reducer | None = None
+    status: int | None = None
+    response_digest: str | None = None
 
 
 ATTACHED = "_conformance_case"
@@ -121,12 +131,23 @@ def jsonable(value: Any) -> Any:
     return repr(value)
 
 
-def attach(exc: BaseExceptionGroup[Any], operation: str, body: Any, curl: str, reduce: Reducer | None = None) -> None:
+def attach(
+    exc: BaseExceptionGroup[Any],
+    operation: str,
+    body: Any,
+    curl: str,
+    reduce: Reducer | None = None,
+    *,
+    status: int | None = None,
+    response: str | None = None,
+) -> None:
     """Tag each failure of a schemathesis FailureGroup with its case (the group itself gets re-wrapped).
 
     `reduce` is called once per failure that reaches the report (not for the examples hypothesis
-    tries while shrinking), to find the smallest body that still fails that way."""
-    attached = _Attached(operation, jsonable(body), redact(curl), reduce=reduce)
+    tries while shrinking), to find the smallest body that still fails that way. `status` and
+    `response`: the answer the case got, when known."""
+    digest = answer_digest(response) if response is not None else None
+    attached = _Attached(operation, jsonable(body), redact(curl), reduce=reduce, status=status, response_digest=digest)
     for failure in exc.exceptions:
         setattr(failure, ATTACHED, attached)
 
@@ -190,6 +211,8 @@ def records_from_exception(exc: BaseException, test: str) -> list[FailureRecord]
                     code=getattr(leaf, "code", None),
                     input_minimized=smaller is not None,
                     known_departures=departures_of(check, attached.operation, attached.body, leaf),
+                    status=attached.status,
+                    response_digest=attached.response_digest,
                 )
             )
             continue

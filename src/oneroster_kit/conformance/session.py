@@ -243,7 +243,7 @@ class ConformancePlugin:
                 self.outcome.failed.append(item.nodeid)
                 self.outcome.failures.extend(records_from_exception(call.excinfo.value, item.nodeid))
             elif report.skipped:
-                reason = str(call.excinfo.value) if call.excinfo is not None else "skipped"
+                reason = clean_reason(str(call.excinfo.value)) if call.excinfo is not None else "skipped"
                 self.outcome.skips.append(SkipRecord(item.nodeid, reason))
             elif report.passed and report.when == "call":
                 self.outcome.passed.append(item.nodeid)
@@ -252,5 +252,10 @@ class ConformancePlugin:
 def _skip_reason(report: pytest.TestReport) -> str:
     longrepr = report.longrepr
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        return str(longrepr[2]).removeprefix("Skipped: ")
+        return clean_reason(str(longrepr[2]).removeprefix("Skipped: "))
     return "skipped"
+
+
+def clean_reason(reason: str) -> str:
+    """A skip reason without the note hypothesis appends to it ("Failing explicit example: ...")."""
+    return reason.split("\nFailing explicit example", 1)[0].strip()

@@ -1,8 +1,10 @@
 """Getting a target ready before any test runs: the embedded server, or checks of a remote one.
 
-A remote target is validated up front (reachable, token obtainable and accepted, class ids
+A remote target is validated up front by the preflight (`oneroster_kit.conformance.preflight`:
+reachable, token obtainable and accepted, each operation served or not, class and result ids
 existing) so that a set-up mistake is one line saying what to fix (exit 2), not a page of
-failed tests. The current values of each given class are recorded so they can be restored.
+failed tests. The current values of each given class, and the first answer of each named
+result, are recorded so they can be put back (`restore_classes`, `restore_results`).
 """
 
 from __future__ import annotations
@@ -16,13 +18,22 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from oneroster_kit.conformance.auth import ClientCredentials, StaticToken, TokenError, TokenSource
+from oneroster_kit.conformance.auth import ClientCredentials, StaticToken, TokenSource
 from oneroster_kit.conformance.options import Options
-from oneroster_kit.conformance.target import LiveExchange, Target
+from oneroster_kit.conformance.paths import PathMap
+from oneroster_kit.conformance.target import Target
 from oneroster_kit.contract import operation
 from oneroster_kit.usage import UsageError
 
-__all__ = ["EmbeddedServer", "StartServer", "example_body", "prepared_target", "restore_classes", "suite_path"]
+__all__ = [
+    "EmbeddedServer",
+    "StartServer",
+    "example_body",
+    "prepared_target",
+    "restore_classes",
+    "restore_results",
+    "suite_path",
+]
 
 
 class EmbeddedServer(Protocol):
@@ -70,59 +81,6 @@ def _token_source(options: Options) -> TokenSource:
     return ClientCredentials(options.token_url, options.client_id, options.client_secret)
 
 
-def _check(target: Target) -> None:
-    """Reachable, token accepted for both operations, every class id existing (snapshots taken)."""
-    try:
-        token = target.tokens.token()
-    except TokenError as exc:
-        if exc.status in (400, 401, 403):
-            raise UsageError(f"credentials rejected: {exc}; check --client-id/--client-secret/--token-url") from None
-        hint = plain_http_hint(target.token_url or "")
-        raise UsageError(f"cannot obtain a token: {exc}" + (f"; {hint}" if hint else "")) from None
-    del token
-    probe_id = target.result_id("preflight")
-    body = example_body("putResult")
-    body = {"result": {**body["result"], "sourcedId": probe_id}}
-    try:
-        exchange = target.put("putResult", probe_id, body)
-    except httpx.HTTPError as exc:
-        hint = plain_http_hint(target.base_url) or "check --base-url and that the server runs"
-        raise UsageError(f"cannot reach {target.base_url} ({type(exc).__name__}: {exc}); {hint}") from None
-    _raise_for_auth(exchange.status, "putResult", target)
-    missing: list[tuple[str, LiveExchange]] = []
-    for class_id in target.class_ids:
-        exchange = target.put("updateClass", class_id, {"class": {}})
-        _raise_for_auth(exchange.status, "updateClass", target)
-        if exchange.status == 404:
-            missing.append((class_id, exchange))
-            continue
-        if exchange.status == 200 and isinstance(exchange.json, dict):
-            target.class_snapshots[class_id] = exchange.json
-        else:
-            target.restore_notes.append(
-                f"class {class_id}: could not record its values before the run (answered {exchange.status}); "
-                "it is not restored"
-            )
-    if missing:
-        _raise_for_missing_classes(target, missing)
-
-
-def _is_imsx(document: Any) -> bool:
-    return isinstance(document, dict) and "imsx_codeMajor" in document
-
-
-def _raise_for_missing_classes(target: Target, missing: list[tuple[str, LiveExchange]]) -> None:
-    """404 for a class: a wrong id, or (every class, and no imsx body) a base URL with a wrong path."""
-    if len(missing) == len(target.class_ids) and not any(_is_imsx(exchange.json) for _, exchange in missing):
-        raise UsageError(
-            f"every class id answered 404 without an imsx_StatusInfo body (e.g. PUT {missing[0][1].url}): "
-            f"the base URL {target.base_url} is probably wrong; give the server root under which "
-            f"{operation('updateClass').path} is served"
-        )
-    names = ", ".join(repr(class_id) for class_id, _ in missing)
-    raise UsageError(f"class id {names} does not exist on {target.base_url} (404); pass ids of existing classes")
-
-
 def plain_http_hint(url: str) -> str | None:
     """For an https:// URL whose server answers plain HTTP on the same port: say so (else None)."""
     parts = urlsplit(url)
@@ -142,13 +100,23 @@ def plain_http_hint(url: str) -> str | None:
     return None
 
 
-def _raise_for_auth(status: int, operation_id: str, target: Target) -> None:
-    how = "--token" if isinstance(target.tokens, StaticToken) else "the client credentials"
-    if status == 401:
-        raise UsageError(f"{target.base_url} rejected the token from {how} (401 on {operation_id}); use a valid token")
-    if status == 403:
-        scopes = " or ".join(" ".join(sorted(names)) for names in operation(operation_id).scope_alternatives)
-        raise UsageError(f"the token from {how} lacks the scope of {operation_id} (403); grant it: {scopes}")
+def restore_results(target: Target) -> None:
+    """Put back each named result (--result-id) as the run's first PUT to it left it (the spec has no read)."""
+    for result_id, body in target.result_snapshots.items():
+        try:
+            exchange = target.put("putResult", result_id, body)
+        except httpx.HTTPError as exc:
+            target.restore_notes.append(f"result {result_id}: restore failed ({type(exc).__name__}: {exc})")
+            continue
+        if 200 <= exchange.status < 300:
+            target.restore_notes.append(
+                f"result {result_id}: put back as the run's first PUT to it left it (the required members of the "
+                "spec's example, plus whatever the server kept of the rest)"
+            )
+        else:
+            target.restore_notes.append(
+                f"result {result_id}: restore answered {exchange.status}: {exchange.response_text[:200]}"
+            )
 
 
 def restore_classes(target: Target) -> None:
@@ -200,7 +168,15 @@ def remote_target(options: Options) -> Target:
         fuzz_result_ids=options.fuzz_result_ids,
         allow_new_class_fields=options.allow_new_class_fields,
         probe_unknown_classes=options.probe_unknown_classes,
+        paths=PathMap.of(options.paths),
+        result_ids=options.result_ids,
     )
+
+
+def operations_needed(checks: tuple[str, ...]) -> set[str]:
+    from oneroster_kit.conformance.preflight import operations_needed as needed
+
+    return needed(checks)
 
 
 def plan_lines(options: Options) -> list[str]:
@@ -216,8 +192,9 @@ def plan_lines(options: Options) -> list[str]:
 @contextlib.contextmanager
 def prepared_target(options: Options, start_server: StartServer) -> Iterator[Target]:
     """The target of this run, checked; with no --base-url a fresh server from `start_server`, stopped after."""
+    needed = operations_needed(options.checks)
     if options.base_url is not None:
-        yield from _checked(remote_target(options))
+        yield from _checked(remote_target(options), needed)
         return
     with contextlib.ExitStack() as stack:
         try:
@@ -232,13 +209,15 @@ def prepared_target(options: Options, start_server: StartServer) -> Iterator[Tar
             remote=False,
             token_url=server.token_url,
         )
-        yield from _checked(target)
+        yield from _checked(target, needed)
 
 
-def _checked(target: Target) -> Iterator[Target]:
+def _checked(target: Target, needed: set[str]) -> Iterator[Target]:
     """Check the set-up, hand the target to the run, and always close it afterwards."""
+    from oneroster_kit.conformance.preflight import run_preflight
+
     try:
-        _check(target)
+        run_preflight(target, needed)
         yield target
     finally:
         target.close()

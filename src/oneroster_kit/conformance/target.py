@@ -6,6 +6,10 @@ run changed on the target). `Target.permit` is the one place that decides which 
 write: every PUT (the suite's and schemathesis's) passes it first, so the README's promise for
 remote runs (results only under the run's prefix, in `A-Z a-z 0-9 . _ -`; classes only the
 named ones) holds by construction, and `Target.plan` states the same rules before a run.
+
+Where each operation is served (`paths`, `--path`) and what the preflight found about it
+(`operations`: served or not, and whether results are created on PUT) live here too, so every
+check asks the target, not the spec, where to send and whether it can run at all.
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from urllib.parse import quote
 import httpx
 
 from oneroster_kit.conformance.auth import TokenSource
+from oneroster_kit.conformance.observations import Observations
+from oneroster_kit.conformance.paths import PathMap
 from oneroster_kit.conformance.records import redact
 from oneroster_kit.contract import operation
+from oneroster_kit.path_templates import check_template
 
-__all__ = ["REDACTED", "SAFE_ID", "LiveExchange", "Target", "UnsafeWriteError", "curl_command"]
+__all__ = ["REDACTED", "SAFE_ID", "LiveExchange", "OperationState", "Target", "UnsafeWriteError", "curl_command"]
 
 REDACTED = "Bearer [REDACTED]"
 SAFE_ID = re.compile(r"[A-Za-z0-9._-]+")  # what a remote run writes after its prefix (README)
@@ -81,6 +88,25 @@ class LiveExchange:
 
 
 @dataclass
+class OperationState:
+    """What the preflight found about one operation (`oneroster_kit.conformance.preflight`)."""
+
+    operation_id: str
+    served: bool  # the operation answered at its path (anything but the server's "no such path")
+    reason: str  # one line: how it answered, or why it was not checked
+    checked: bool = True  # False: not preflighted (no --class-id, or no selected check needs it)
+    creates: bool | None = None  # putResult: a PUT to a new id created it (None: not known)
+    exchange: LiveExchange | None = None  # the preflight request it rests on
+    hint: str | None = None  # e.g. where the operation seems to be served instead
+
+    @property
+    def label(self) -> str:
+        """`PUT results` / `PUT classes`: how the console names the operation."""
+        template = operation(self.operation_id).path
+        return f"PUT {template.rstrip('/').rsplit('/', 2)[-2]}"
+
+
+@dataclass
 class Target:
     """The server under test."""
 
@@ -93,6 +119,12 @@ class Target:
     fuzz_result_ids: bool = False  # remote: result ids may carry fuzzed characters (--fuzz-result-ids)
     allow_new_class_fields: bool = False  # remote: class fields absent before may be sent (--allow-new-class-fields)
     probe_unknown_classes: bool = False  # remote: class ids other than the named ones (--probe-unknown-classes)
+    paths: PathMap = field(default_factory=PathMap)  # where each operation is served (--path)
+    result_ids: tuple[str, ...] = ()  # existing results the run may update (--result-id)
+    operations: dict[str, OperationState] = field(default_factory=dict)  # the preflight's findings
+    result_snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)  # named result -> body to put back
+    observations: Observations = field(default_factory=Observations, repr=False)
+    granted_scope: str | None = None  # the `scope` the token endpoint answered for the run's token
     written_results: set[str] = field(default_factory=set)
     updated_classes: set[str] = field(default_factory=set)
     class_snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -105,6 +137,7 @@ class Target:
     history: list[LiveExchange] = field(default_factory=list, repr=False)
     _digest: Any = field(default_factory=hashlib.sha256, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _named_turn: int = field(default=-1, repr=False)
     _client: httpx.Client | None = field(default=None, repr=False)
 
     @property
@@ -119,12 +152,44 @@ class Target:
             self._client = None
 
     def url(self, operation_id: str, sourced_id: str) -> str:
-        template = operation(operation_id).path
-        return self.base_url + template.replace("{sourcedId}", quote(sourced_id, safe=""))
+        return self.paths.url(self.base_url, operation_id, sourced_id)
+
+    # -- what the preflight found ----------------------------------------------------------------
+
+    def served(self, operation_id: str) -> bool:
+        """True unless the preflight found the operation absent or did not check it."""
+        state = self.operations.get(operation_id)
+        return state is None or state.served
+
+    def absence(self, operation_id: str) -> str | None:
+        """Why checks of this operation cannot run here (None: they can)."""
+        state = self.operations.get(operation_id)
+        if state is None or state.served:
+            return None
+        return f"{state.label}: {state.reason}"
+
+    @property
+    def creates_results(self) -> bool | None:
+        """Whether a result PUT to a new id creates it (None: not known, e.g. before the preflight)."""
+        state = self.operations.get("putResult")
+        return None if state is None else state.creates
+
+    def result_for(self, what: str) -> str | None:
+        """An id the run may write a result under for `what`: a fresh id under the prefix, or, on a
+        server that does not create results on PUT, one of the named results (None: neither)."""
+        if self.creates_results is not False:
+            return self.result_id(what)
+        if not self.result_ids:
+            return None
+        with self._lock:
+            self._named_turn += 1
+            return self.result_ids[self._named_turn % len(self.result_ids)]
+
+    # -- the safe-writes gate --------------------------------------------------------------------
 
     def may_write_result(self, sourced_id: str) -> bool:
         """True when this run may PUT a result at `sourced_id` (see `permit`)."""
-        if not self.remote:
+        if not self.remote or sourced_id in self.result_ids:
             return True
         if operation("putResult").path_violations({"sourcedId": sourced_id}):
             return True  # an id the spec forbids: a conforming server refuses it, nothing is written
@@ -152,8 +217,9 @@ class Target:
         else:
             allowed = self.may_put_class(sourced_id)
         if not allowed:
+            named = f" or the named {list(self.result_ids)}" if self.result_ids else ""
             rule = (
-                f"results only under {self.result_prefix!r} in A-Z a-z 0-9 . _ - (--fuzz-result-ids lifts this)"
+                f"results only under {self.result_prefix!r} in A-Z a-z 0-9 . _ -{named} (--fuzz-result-ids lifts this)"
                 if operation_id == "putResult"
                 else f"classes only {list(self.class_ids)} (--probe-unknown-classes lifts this)"
             )
@@ -169,9 +235,30 @@ class Target:
         lines = [
             f"results: PUTs only to ids {self.result_prefix}<suffix>, the suffix in {alphabet} "
             "(no DELETE exists: they stay on the server)",
-            f"classes: PUTs only to {', '.join(self.class_ids)}; each is restored to its values from before the run"
-            + ("" if self.allow_new_class_fields else ", and no field it lacks is sent"),
         ]
+        if self.result_ids:
+            lines.append(
+                f"named results (--result-id): {', '.join(self.result_ids)}, only if the server does not create "
+                "results on PUT; the spec has no read, so the run's first PUT to each (the required members of the "
+                "spec's example) is what it puts back at the end: on a server that replaces, the values a result had "
+                "before the run are lost"
+            )
+        if self.class_ids:
+            lines.append(
+                f"classes: PUTs only to {', '.join(self.class_ids)}; each is restored to its values from before the run"
+                + ("" if self.allow_new_class_fields else ", and no field it lacks is sent")
+            )
+        else:
+            lines.append("classes: none (no --class-id): the class checks are skipped")
+        for operation_id, template, spec_path in self.paths.departures():
+            lines.append(f"{operation_id}: sent to {template} (--path), not the spec's {spec_path}")
+        lines.append(
+            "preflight: a PUT of {} to <operation's parent>/"
+            + self.result_prefix
+            + "no-such-path/"
+            + self.result_prefix
+            + "preflight under each operation, to learn how the server answers a path it does not serve"
+        )
         if self.probe_unknown_classes:
             lines.append(
                 "classes (--probe-unknown-classes): also look-alikes of those ids and unknown ids under the prefix; "
@@ -184,6 +271,33 @@ class Target:
 
     def auth_header(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens.token()}"}
+
+    def put_path(self, template: str, operation_id: str, sourced_id: str, body: Any) -> LiveExchange:
+        """A PUT to another path than the operation's (the preflight's probes), under the same id rules."""
+        check_template(template, "a preflight path")
+        self.permit(operation_id, sourced_id)
+        url = self.base_url + template.replace("{sourcedId}", quote(sourced_id, safe=""))
+        headers = {"Content-Type": "application/json", **self.auth_header()}
+        self.record_request("PUT", url.removeprefix(self.base_url), body)
+        response = self.client.put(url, content=json.dumps(body).encode(), headers=headers)
+        with self._lock:
+            self.requests_sent += 1
+        return LiveExchange(
+            operation_id, "PUT", url, headers, body, response.status_code, dict(response.headers), response.text
+        )
+
+    def authorized(self, headers: Mapping[str, str]) -> bool:
+        """Whether `headers` carry a token this run was issued for its own use (not none, not a bad one)."""
+        value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+        return value.startswith("Bearer ") and value[7:] in self.tokens.issued
+
+    def observe(
+        self, operation_id: str, sourced_id: str, body: Any, headers: Mapping[str, str], status: int, text: str
+    ) -> None:
+        """Fold an answer into the run's observations (see `oneroster_kit.conformance.observations`)."""
+        if not any(k.lower() == "authorization" for k in headers):
+            self.observations.record_no_token(operation_id, status)
+        self.observations.record(operation_id, sourced_id, body, self.authorized(headers), status, text)
 
     def put(
         self,
@@ -212,6 +326,7 @@ class Target:
             sent_headers.update(self.auth_header())
             response = self.client.put(url, content=json.dumps(body).encode(), headers=sent_headers)
         self.note_write(operation_id, sourced_id, response.status_code)
+        self.observe(operation_id, sourced_id, body, sent_headers, response.status_code, response.text)
         exchange = LiveExchange(
             operation_id,
             "PUT",

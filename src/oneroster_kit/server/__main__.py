@@ -2,9 +2,9 @@
 
 Prints one JSON line on stdout when it accepts connections:
 `{"event": "ready", "base_url": ..., "token_url": ..., "class_ids": [...]}` (with `--workers N`,
-also `"workers": [pids]`), then logs one line per request on stderr. SIGTERM and SIGINT stop it
-gracefully: no new connections, requests in progress finish (up to 5 s), the database is closed,
-exit status 0.
+also `"workers": [pids]`; a variant that never creates results, `"result_ids": [...]`), then logs
+one line per request on stderr. SIGTERM and SIGINT stop it gracefully: no new connections,
+requests in progress finish (up to 5 s), the database is closed, exit status 0.
 
 `--db` is an SQLite file (the default: one process, nothing to set up) or a PostgreSQL URL
 (`postgresql://user@host:port/dbname`, the `postgres` extra), which `--workers N` serves with N
@@ -36,7 +36,7 @@ from types import FrameType
 import uvicorn
 import uvloop
 
-from oneroster_kit.contract import default_contract
+from oneroster_kit.contract import default_contract, operations
 from oneroster_kit.extras import ExtraMissingError, require_extra
 from oneroster_kit.server.app import ReferenceApp, ServerSettings
 from oneroster_kit.server.backend import DatabaseBusyError, Storage, StorageError, is_postgres_url, open_storage
@@ -45,6 +45,7 @@ from oneroster_kit.server.faults import FAULTS, UnknownFaultError, apply_faults,
 from oneroster_kit.server.looplog import BoundedLoopLog
 from oneroster_kit.server.protocol import ConnectionLimits, GuardedHttpProtocol
 from oneroster_kit.server.seed import DEFAULT_SEED, SeedError, load_seed
+from oneroster_kit.server.variants import CANNED, DIALECTS, SEEDED_RESULTS, Variant, VariantApp, apply_dialect
 from oneroster_kit.server.workers import WorkerPool, WorkerStartError, announce_ready, worker_command
 
 __all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "main"]
@@ -118,6 +119,38 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME",
         help="start with a named fault, to prove a checker catches it (repeatable; each is described below)",
+    )
+    variants = parser.add_argument_group(
+        "variants: the reference server shaped like a partial or foreign implementation (for testing checkers)"
+    )
+    variants.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="OPERATION",
+        choices=sorted(operations()),
+        help="serve only this operation (putResult or updateClass; repeatable); the others answer 404 like any "
+        "path the server does not serve",
+    )
+    variants.add_argument(
+        "--update-only",
+        action="store_true",
+        help="a result PUT to an id that does not exist answers 404 instead of creating it; the results "
+        "result-existing-1..3 exist (listed in the ready line as result_ids)",
+    )
+    variants.add_argument(
+        "--dialect",
+        choices=sorted(DIALECTS),
+        help="speak another dialect of OneRoster: fastapi (results at /ims/oneroster/v1p2/results/{id} only, "
+        'update-only, bare Result in and out, enum values as fully_graded, {"detail": ...} errors, 403 without '
+        "a token, scope names results:write and classes:write); flat-imsx (error bodies with a flat "
+        "imsx_codeMinor string)",
+    )
+    variants.add_argument(
+        "--canned",
+        choices=CANNED,
+        help="answer like a mock generated from the spec (as Prism does): every accepted request (after-gates: "
+        "token and body checked as usual) or every request (always) is answered 200 with the spec's example",
     )
     parser.add_argument("--fsync", action="store_true", help="synchronous=FULL: survive power loss, not only crashes")
     parser.add_argument(
@@ -264,7 +297,7 @@ def _supervise(args: argparse.Namespace, argv: list[str]) -> int:
         pids = pool.start()
     except WorkerStartError as error:
         return _error(error)
-    print(json.dumps({**_ready(args.host, sock, class_ids), "workers": pids}), flush=True)
+    print(json.dumps({**_ready(args.host, sock, class_ids, _variant(args)), "workers": pids}), flush=True)
     return pool.run()
 
 
@@ -272,11 +305,26 @@ async def _no_app(scope: object, receive: object, send: object) -> None:
     """The app faults are checked against in the supervisor, which serves nothing itself."""
 
 
-def _ready(host: str, sock: socket.socket, class_ids: list[str]) -> dict[str, object]:
+def _variant(args: argparse.Namespace) -> Variant:
+    """The variant the options ask for (none of them: the reference server itself)."""
+    return Variant(tuple(args.only), args.update_only, args.dialect, args.canned)
+
+
+def _ready(host: str, sock: socket.socket, class_ids: list[str], variant: Variant) -> dict[str, object]:
+    """The ready line: where to send requests, and the classes (and, for a variant that never creates
+    results, the results) a client may update."""
     port = sock.getsockname()[1]
     where = f"[{host}]" if ":" in host else host
     base_url = f"http://{where}:{port}"
-    return {"event": "ready", "base_url": base_url, "token_url": base_url + "/oauth2/token", "class_ids": class_ids}
+    ready: dict[str, object] = {
+        "event": "ready",
+        "base_url": base_url,
+        "token_url": base_url + "/oauth2/token",
+        "class_ids": class_ids if "updateClass" in variant.served else [],
+    }
+    if variant.refuses_create:
+        ready["result_ids"] = list(SEEDED_RESULTS)
+    return ready
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -288,13 +336,16 @@ def _serve(args: argparse.Namespace) -> int:
         return _error(error)
     contract = default_contract()  # the spec in use, loaded once for the whole server
     try:
-        reference = ReferenceApp(
-            store,
-            ServerSettings(args.client_id, args.client_secret, args.token_ttl, args.db_busy_timeout),
-            contract=contract,
+        settings = ServerSettings(args.client_id, args.client_secret, args.token_ttl, args.db_busy_timeout)
+        variant = _variant(args)
+        # The reference app itself unless a variant reshapes it (see oneroster_kit.server.variants).
+        reference = (
+            VariantApp(store, settings, variant, contract=contract)
+            if variant.reshapes_app
+            else ReferenceApp(store, settings, contract=contract)
         )
-        app = apply_faults(reference, args.fault)
-    except UnknownFaultError as error:
+        app = apply_dialect(apply_faults(reference, args.fault), variant)
+    except (UnknownFaultError, StorageError, DatabaseBusyError) as error:
         store.close()
         return _error(error)
     if args.record is not None:
@@ -315,7 +366,7 @@ def _serve(args: argparse.Namespace) -> int:
         reference.close()
         store.close()
         return _error(f"cannot listen on {args.host}:{args.port}: {error}")
-    ready = _ready(args.host, sock, store.class_ids())
+    ready = _ready(args.host, sock, store.class_ids(), variant)
     limits = ConnectionLimits(
         head_timeout=args.head_timeout,
         body_timeout=args.body_timeout,

@@ -1,7 +1,7 @@
 """`ReferenceServer`: the reference server as a real subprocess, for tests, the suite and benchmarks.
 
     with ReferenceServer() as srv:          # free loopback port, fresh DB file in a temp dir
-        srv.base_url, srv.token_url, srv.client_id, srv.client_secret, srv.class_ids
+        srv.base_url, srv.token_url, srv.client_id, srv.client_secret, srv.class_ids (srv.result_ids)
         srv.kill()                          # SIGKILL, like a crash
         srv.restart()                       # same port, same database
         srv.stop()
@@ -74,6 +74,7 @@ class ReferenceServer:
         self.base_url = ""
         self.token_url = ""
         self.class_ids: list[str] = []
+        self.result_ids: list[str] = []  # results that exist from the start (a variant that refuses to create them)
         self._process: subprocess.Popen[bytes] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -102,6 +103,7 @@ class ReferenceServer:
         self.base_url = ready["base_url"]
         self.token_url = ready["token_url"]
         self.class_ids = list(ready["class_ids"])
+        self.result_ids = list(ready.get("result_ids", []))
         self.port = int(self.base_url.rsplit(":", 1)[1])
         return self
 

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 
 from oneroster_kit.checks import CHECKS
 from oneroster_kit.contract import Contract, default_contract
+from oneroster_kit.traffic.applicability import skipped_checks
 from oneroster_kit.traffic.blame import judge, parse_json
 from oneroster_kit.traffic.context import Context, Grant
 from oneroster_kit.traffic.coverage import Coverage
@@ -40,6 +41,7 @@ class TrafficOptions:
     checks: tuple[str, ...] = ()
     report_dir: Path | None = None
     resource_limit: int = 20_000
+    paths: tuple[tuple[str, str], ...] = ()  # (operationId, template) where the recorded server serves it
 
 
 def _grant(ctx: Context, exchange: Exchange) -> bool:
@@ -91,12 +93,13 @@ def check_traffic(options: TrafficOptions, contract: Contract | None = None) -> 
         resource_limit=options.resource_limit,
     )
     meta.known_class_ids.update(options.class_ids)
-    matcher = Matcher(options.base_url, contract)
+    matcher = Matcher(options.base_url, contract, dict(options.paths))
     semantics = Semantics(ctx, contract)
     coverage = Coverage(contract)
     counts: Counter[str] = Counter()
     skipped: list[dict[str, str]] = []
     undocumented: Counter[tuple[str, str]] = Counter()
+    near_misses: Counter[str] = Counter()
     for _path, item in read_all(list(options.files), options.fmt, meta):
         if isinstance(item, Skipped):
             counts["skipped"] += 1
@@ -110,6 +113,9 @@ def check_traffic(options: TrafficOptions, contract: Contract | None = None) -> 
         found = matcher.match(item.method, item.url)
         if not isinstance(found, Match):
             counts["undocumented"] += 1
+            hint = matcher.near_miss(item.url)
+            if hint is not None and (hint in near_misses or len(near_misses) < 20):
+                near_misses[hint] += 1
             key = (found.where, found.reason)
             if key in undocumented or len(undocumented) < _UNDOCUMENTED_GROUPS:
                 undocumented[key] += 1
@@ -128,7 +134,14 @@ def check_traffic(options: TrafficOptions, contract: Contract | None = None) -> 
             continue
         coverage.observe(judged.operation.operation_id, item.status, judged.request)
         semantics.observe(item, judged)
-    return _document(options, contract, ctx, matcher, semantics, coverage, counts, skipped, undocumented, meta, started)
+    document = _document(
+        options, contract, ctx, matcher, semantics, coverage, counts, skipped, undocumented, meta, started
+    )
+    document["hints"] = [
+        f"{count} undocumented exchange{'s' if count != 1 else ''} look like {hint}"
+        for hint, count in near_misses.most_common(5)
+    ]
+    return document
 
 
 def _document(
@@ -147,7 +160,7 @@ def _document(
     findings = ctx.findings
     counted = [name for name, n in findings.counts.items() if n and findings.parties[name] in options.blame]
     exit_code = 2 if counts["checked"] == 0 else 1 if counted else 0
-    checks = {}
+    checks: dict[str, dict[str, Any]] = {}
     for name in sorted(set(findings.applied) | set(findings.counts)):
         checks[name] = {
             "party": CHECKS[name].party,
@@ -155,6 +168,17 @@ def _document(
             "exchanges_checked": findings.applied.get(name, 0),
             "failed": findings.counts.get(name, 0),
         }
+    # A check the recording could not exercise is listed as skipped, with what it would have needed.
+    skipped_names = skipped_checks(findings.applied, ctx.selected, semantics.bare_results, counts["checked"])
+    for name, reason in skipped_names.items():
+        if name not in checks:
+            checks[name] = {
+                "party": CHECKS[name].party,
+                "rule": CHECKS.rule_of(name),
+                "exchanges_checked": 0,
+                "failed": 0,
+                "skipped": reason,
+            }
     failures = [f.as_dict() for name in sorted(findings.examples) if name in counted for f in findings.examples[name]]
     other = [f.as_dict() for name in sorted(findings.examples) if name not in counted for f in findings.examples[name]]
     notes = []

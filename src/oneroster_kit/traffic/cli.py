@@ -10,6 +10,7 @@ from typing import NoReturn
 
 from oneroster_kit.checks import CHECKS
 from oneroster_kit.contract import default_contract
+from oneroster_kit.path_templates import PathError, parse_path_option
 from oneroster_kit.traffic.checker import TrafficOptions, check_traffic
 from oneroster_kit.traffic.findings import Party
 from oneroster_kit.traffic.report import terminal_summary, write_reports
@@ -64,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="a class known to exist; a class PUT answered 2xx for any other id is a created class (repeatable)",
     )
+    parser.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        metavar="OPERATION=TEMPLATE",
+        help="where the recorded server serves an operation, when not at the spec's path, e.g. "
+        "putResult=/ims/oneroster/v1p2/results/{sourcedId} (repeatable)",
+    )
     parser.add_argument("--check", action="append", default=[], metavar="NAME", help="report only these checks")
     parser.add_argument("--report-dir", type=Path, metavar="DIR", help="write junit.xml, result.json and summary.md")
     return parser
@@ -90,6 +99,10 @@ def parse_traffic_options(argv: Sequence[str]) -> TrafficOptions:
     if base is not None and not base.startswith(("http://", "https://", "/")):
         raise UsageError(f"--base-url {base!r} must be an http(s) URL or a path starting with /")
     blame: frozenset[Party] = frozenset({"client", "server"}) if args.blame == "both" else frozenset({args.blame})
+    try:
+        paths = tuple(parse_path_option(value) for value in args.path)
+    except PathError as exc:
+        raise UsageError(str(exc)) from None
     return TrafficOptions(
         files=tuple(args.files),
         fmt=args.format,
@@ -99,6 +112,7 @@ def parse_traffic_options(argv: Sequence[str]) -> TrafficOptions:
         class_ids=tuple(part for value in args.class_id for part in value.split(",") if part),
         checks=tuple(args.check),
         report_dir=args.report_dir,
+        paths=paths,
     )
 
 
@@ -114,10 +128,11 @@ def main(argv: Sequence[str]) -> int:
     print(terminal_summary(document).encode("utf-8", "backslashreplace").decode("utf-8"), flush=True)
     if document["exit_code"] == 2:
         skipped = document["exchanges"]["skipped"]
+        hints = document.get("hints", [])
         raise UsageError(
             "no exchange matched an operation of the spec"
             + (f" ({skipped} entries skipped, see above)" if skipped else "")
-            + "; check the files and --base-url"
+            + (f": {hints[0]}" if hints else "; check the files and --base-url")
         )
     code: int = document["exit_code"]
     return code

@@ -2,16 +2,23 @@
 
 The base (scheme, host and path prefix in front of the spec's paths) is given with `--base-url`,
 or inferred: the first exchange whose path ends in an operation's path fixes it. Exchanges to
-other hosts or prefixes, and paths the spec does not have, are undocumented, not errors.
+other hosts or prefixes, and paths the spec does not have, are undocumented, not errors. An
+operation a server mounts elsewhere is matched at the path `--path OPERATION=TEMPLATE` names.
+For an undocumented exchange that looks like an operation under another prefix, or without the
+spec's service segment (`/ims/oneroster/v1p2/results/...`), `near_miss` says what it looks like,
+so a recording that matches nothing gets a hint naming the likely base or path, not a bare "no
+exchange matched".
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from oneroster_kit.contract import Contract, Operation
+from oneroster_kit.path_templates import service_segment_dropped
 
 __all__ = ["Match", "Matcher", "Undocumented"]
 
@@ -36,8 +43,16 @@ def _template_regex(template: str) -> re.Pattern[str]:
 
 
 class Matcher:
-    def __init__(self, base_url: str | None, contract: Contract) -> None:
-        self._templates = [(op, _template_regex(op.path)) for op in contract.operations.values()]
+    def __init__(self, base_url: str | None, contract: Contract, paths: Mapping[str, str] | None = None) -> None:
+        moved = dict(paths or {})
+        specified = contract.operations.values()
+        self._templates = [(op, _template_regex(moved.get(op.operation_id, op.path))) for op in specified]
+        # Where an operation is often served instead: the spec's path without its service segment.
+        self._elsewhere = [
+            (op, template, _template_regex(template))
+            for op in specified
+            if op.operation_id not in moved and (template := service_segment_dropped(op.path)) is not None
+        ]
         self.origin: str | None = None  # scheme://host, None: any host
         self.prefix: str | None = None  # path prefix, None: not known yet
         self.inferred = base_url is None
@@ -70,6 +85,29 @@ class Matcher:
             values = {name: unquote(value) for name, value in found.groupdict().items() if name != "_prefix"}
             return Match(op, values, raw_path)
         return Undocumented(_shape(method, origin, raw_path), "no operation of the spec has this path")
+
+    def near_miss(self, url: str) -> str | None:
+        """What an undocumented exchange's path looks like, when it looks like an operation (else None)."""
+        split = urlsplit(url)
+        raw_path = split.path or "/"
+        origin = f"{split.scheme.lower()}://{split.netloc.lower()}" if split.netloc else ""
+        for op, regex in self._templates:
+            found = regex.fullmatch(raw_path)
+            if found is not None and self.prefix is not None and found.group("_prefix") != self.prefix:
+                return (
+                    f"{op.operation_id} under the prefix {found.group('_prefix') or '/'} (the base is probably "
+                    f"{origin}{found.group('_prefix')}: --base-url)"
+                )
+        for op, template, regex in self._elsewhere:
+            found = regex.fullmatch(raw_path)
+            if found is not None:
+                return (
+                    f"{op.operation_id} without the spec's service segment ({found.group('_prefix')}{template}, the "
+                    f"spec's {op.path}): another dialect of OneRoster; check it with --path "
+                    f"{op.operation_id}={template}"
+                    + (f" and --base-url {origin}{found.group('_prefix')}" if found.group("_prefix") else "")
+                )
+        return None
 
 
 def _shape(method: str, origin: str, path: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 __all__ = ["markdown", "terminal_summary", "write_reports"]
 
 _SKIPS_SHOWN = 10
+_CHECKS_SHOWN = 25  # checks that could not run, listed on the terminal (server checks first)
 
 
 def _fence(text: str) -> str:
@@ -49,6 +50,7 @@ def markdown(document: dict[str, Any]) -> str:
     if document["redacted_fields"]:
         lines.append(f"- redacted body fields: {', '.join(f'`{f}`' for f in document['redacted_fields'])}")
     lines += [f"- {note}" for note in document["notes"]]
+    lines += [f"- hint: {hint}" for hint in document.get("hints", [])]
     lines.append("")
     if document["failed_checks"]:
         lines += ["## Failures by check", "", "| check | party | findings | rule of the spec |", "|---|---|---|---|"]
@@ -60,6 +62,11 @@ def markdown(document: dict[str, Any]) -> str:
     if document["other_party_checks"]:
         lines += ["## Findings not counted (the other party)", ""]
         lines += [f"- `{name}`: {n}" for name, n in document["other_party_checks"].items()]
+        lines.append("")
+    could_not = _could_not_run(document)
+    if could_not:
+        lines += ["## Checks that could not run on this recording", ""]
+        lines += [f"- `{name}`: {reason}" for name, reason in could_not.items()]
         lines.append("")
     lines += ["## Coverage", ""]
     for name, op in document["coverage"].items():
@@ -94,6 +101,10 @@ def markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _could_not_run(document: dict[str, Any]) -> dict[str, str]:
+    return {name: check["skipped"] for name, check in document["checks"].items() if check.get("skipped")}
+
+
 def _finding_sections(findings: list[dict[str, Any]]) -> list[str]:
     lines: list[str] = []
     for index, finding in enumerate(findings, 1):
@@ -116,13 +127,14 @@ def junit(document: dict[str, Any]) -> bytes:
     checks = document["checks"]
     failing = set(document["failed_checks"])
     uncounted = document["other_party_checks"]
+    could_not = _could_not_run(document)
     suite = ET.Element(
         "testsuite",
         name="oneroster-conformance traffic",
         tests=str(len(checks)),
         failures=str(len(failing)),
         errors="0",
-        skipped=str(len(uncounted)),
+        skipped=str(len(uncounted) + len(could_not)),
         time=str(document["duration_s"]),
     )
     examples: dict[str, list[dict[str, Any]]] = {}
@@ -136,6 +148,8 @@ def junit(document: dict[str, Any]) -> bytes:
                 case, "failure", message=f"{document['failed_checks'][name]} findings: {check['rule']}"
             )
             failure.text = text
+        elif name in could_not:
+            ET.SubElement(case, "skipped", message=could_not[name])
         elif name in uncounted:
             ET.SubElement(
                 case,
@@ -175,6 +189,12 @@ def terminal_summary(document: dict[str, Any]) -> str:
             f"{','.join(op['statuses_seen']) or 'none'}; {never} of {len(op['fields'])} request fields never sent"
         )
     lines += [f"  {note}" for note in document["notes"]]
+    lines += [f"  hint: {hint}" for hint in document.get("hints", [])]
+    could_not = _could_not_run(document)
+    listed = sorted(could_not, key=lambda name: (document["checks"][name]["party"] != "server", name))
+    lines += [f"  skip [{name}]: {could_not[name]}" for name in listed[:_CHECKS_SHOWN]]
+    if len(could_not) > _CHECKS_SHOWN:
+        lines.append(f"  … {len(could_not) - _CHECKS_SHOWN} more checks could not run (summary.md lists them)")
     skipped = document["skipped"]
     lines += [f"  skipped {s['ref']}: {s['reason']}" for s in skipped[:_SKIPS_SHOWN]]
     if document["exchanges"]["skipped"] > min(len(skipped), _SKIPS_SHOWN):

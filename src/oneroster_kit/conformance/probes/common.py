@@ -12,8 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from oneroster_kit.checks import CHECKS, Implementations
 from oneroster_kit.compare import echo_mismatches
+from oneroster_kit.conformance.dialect import BARE_RESULT
+from oneroster_kit.conformance.observations import success_shape
 from oneroster_kit.conformance.probes.schema import request_violations
 from oneroster_kit.conformance.records import CheckFailed
 from oneroster_kit.conformance.target import LiveExchange, Target
@@ -40,9 +44,30 @@ class Probe:
     first_failure: LiveExchange | None = None
     first_context: list[LiveExchange] = field(default_factory=list)
     sent: int = 0
+    not_run: list[str] = field(default_factory=list)  # why a part of the probe could not run here
+    bare_seen: bool = False
 
     def fresh_result_id(self, what: str) -> str:
-        return self.target.result_id(f"{self.check}-{what}-{next(_ids)}")
+        """A new result id under the prefix or, on a target that does not create results, a named one."""
+        rid = self.target.result_for(f"{self.check}-{what}-{next(_ids)}")
+        if rid is None:
+            from oneroster_kit.conformance.references import reference_check_reason
+
+            pytest.skip(reference_check_reason(self.target) or "no result id this run may write")
+        return rid
+
+    def can(self, operation_id: str) -> bool:
+        """Whether this probe's part for the operation can run here (else the reason is kept for the skip)."""
+        reason = self.target.absence(operation_id)
+        if reason is None and operation_id == "putResult":
+            from oneroster_kit.conformance.references import reference_check_reason
+
+            reason = reference_check_reason(self.target)
+        elif reason is None and operation_id == "updateClass" and not self.target.class_ids:
+            reason = "no --class-id names a class the run may update"
+        if reason is not None:
+            self.not_run.append(reason)
+        return reason is None
 
     def valid(self, operation_id: str, body: Any) -> Any:
         """`body`, after making sure the spec accepts it (a probe must only send what it means)."""
@@ -79,9 +104,10 @@ class Probe:
         if exchange.status not in (200, 201):
             self.problem(exchange, f"{what}: a valid request was answered {exchange.status}: {_brief(exchange)}")
             return None
-        document = exchange.json
-        if exchange.operation_id == "putResult":
-            document = document.get("result") if isinstance(document, dict) else None
+        shape, document = success_shape(exchange.operation_id, exchange.json)
+        if exchange.operation_id == "putResult" and shape == "bare" and not self.bare_seen:
+            self.bare_seen = True  # read through, reported once: the server's own behaviour is still probed
+            self.problem(exchange, f"{what}: {BARE_RESULT}")
         if not isinstance(document, dict):
             self.problem(exchange, f"{what}: the answer holds no {operation(exchange.operation_id).body_member} object")
             return None
@@ -104,6 +130,8 @@ class Probe:
 
     def finish(self) -> None:
         if not self.problems:
+            if self.sent == 0 and self.not_run:
+                pytest.skip("; ".join(dict.fromkeys(self.not_run)))
             return
         shown = self.problems[:MAX_PROBLEMS]
         more = len(self.problems) - len(shown)
@@ -119,6 +147,8 @@ class Probe:
             message + (f" [first failing request: {exchange.describe()}]" if exchange is not None else ""),
             input=exchange.request_body if exchange is not None else None,
             curl=curl,
+            status=exchange.status if exchange is not None else None,
+            response=exchange.response_text if exchange is not None else None,
         )
 
 

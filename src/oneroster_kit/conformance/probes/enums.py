@@ -51,14 +51,15 @@ def _enum_paths(operation_id: str, body: dict[str, Any]) -> list[tuple[Path, lis
 @PROBES.register
 def enum_closed(probe: Probe) -> None:
     target = probe.target
-    rid = probe.fresh_result_id("enum")
-    result = probe_body("putResult")
-    result["result"]["sourcedId"] = rid
-    klass = probe_body("updateClass")
-    for operation_id, sourced_id, base in (
-        ("putResult", rid, probe.valid("putResult", result)),
-        ("updateClass", target.class_ids[0], probe.valid("updateClass", klass)),
-    ):
+    parts = []
+    if probe.can("putResult"):
+        rid = probe.fresh_result_id("enum")
+        result = probe_body("putResult")
+        result["result"]["sourcedId"] = rid
+        parts.append(("putResult", rid, probe.valid("putResult", result)))
+    if probe.can("updateClass"):
+        parts.append(("updateClass", target.class_ids[0], probe.valid("updateClass", probe_body("updateClass"))))
+    for operation_id, sourced_id, base in parts:
         for path, values in _enum_paths(operation_id, base):
             for how, value in near_misses(values):
                 exchange = probe.put(operation_id, sourced_id, set_at(base, path, value))

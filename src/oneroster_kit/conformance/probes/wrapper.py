@@ -19,8 +19,13 @@ __all__ = ["body_wrapper_required"]
 @PROBES.register
 def body_wrapper_required(probe: Probe) -> None:
     target = probe.target
-    rid = probe.fresh_result_id("unwrapped")
-    for operation_id, sourced_id in (("putResult", rid), ("updateClass", target.class_ids[0])):
+    parts = []
+    if probe.can("putResult"):
+        parts.append(("putResult", probe.fresh_result_id("unwrapped")))
+    if probe.can("updateClass"):
+        parts.append(("updateClass", target.class_ids[0]))
+    rid = parts[0][1] if parts and parts[0][0] == "putResult" else ""
+    for operation_id, sourced_id in parts:
         member = operation(operation_id).body_member
         body = probe_body(operation_id)
         if operation_id == "putResult":

@@ -3,9 +3,12 @@ invalid inputs, every applicable check on every response.
 
 Path ids are pinned in the test body (not with `map_path_parameters`, which the coverage phase
 ignores): class updates go to the classes the run was given (requests with an undocumented method,
-e.g. DELETE, go to a prefixed id that names no class), result ids get the run's prefix, and
-a body's string `sourcedId` is set to the path id (the spec's cross-field rule that a schema cannot
-state). A case whose path parameter is deliberately invalid is left as generated.
+e.g. DELETE, go to a prefixed id that names no class), result ids get the run's prefix (or, on a
+server that does not create results on PUT, are the named results), and a body's string
+`sourcedId` is set to the path id (the spec's cross-field rule that a schema cannot state). A case
+whose path parameter is deliberately invalid is left as generated. Cases of an operation the
+preflight found absent are skipped with its reason; an operation served elsewhere (`--path`) is
+reached through a session that moves each URL there (reproductions show the real URL).
 
 The run's budget and seed reach the schema when the suite's conftest collects this module
 (`configure_run`), since schemathesis builds the cases of the examples and coverage phases then.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import zlib
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -29,7 +33,9 @@ from schemathesis.core.parameters import ParameterLocation
 
 from oneroster_kit.checks import CHECKS, SCHEMATHESIS_PART
 from oneroster_kit.conformance.minimize import smallest_failing
+from oneroster_kit.conformance.paths import PathMap
 from oneroster_kit.conformance.records import Reducer, attach, jsonable
+from oneroster_kit.conformance.references import reference_check_reason
 from oneroster_kit.conformance.session import SuiteRun
 from oneroster_kit.conformance.target import Target
 from oneroster_kit.contract import operation
@@ -94,6 +100,9 @@ def pin(case: Any, target: Target) -> None:
         return
     # Generated path values arrive percent-encoded; the body carries the decoded id.
     pinned = target.fuzzed_result_id(generated)
+    if target.creates_results is False and target.result_ids and case.method.upper() == "PUT":
+        # a server that only updates: valid cases go to the named results, so the update path is tested
+        pinned = target.result_ids[zlib.crc32(generated.encode()) % len(target.result_ids)]
     case.path_parameters = {**(case.path_parameters or {}), "sourcedId": pinned}
     pinned = unquote(pinned)
     # A body sourcedId that is a non-empty string satisfies its schema (string, minLength 1), so it is
@@ -106,13 +115,27 @@ def pin(case: Any, target: Target) -> None:
             case.body = {**body, "result": {**body["result"], "sourcedId": pinned}}
 
 
-_SESSION = requests.Session()  # one connection pool for every case, as `schemathesis run` has
+class _PathMappedSession(requests.Session):
+    """A session that sends each request to where the target serves its operation (`--path`)."""
+
+    def __init__(self, paths: PathMap) -> None:
+        super().__init__()
+        self.paths = paths
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        return super().request(method, self.paths.rewrite(str(url)), *args, **kwargs)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _close_session() -> Any:
-    yield
-    _SESSION.close()
+@pytest.fixture(scope="module")
+def http_session(conformance_target: Target) -> Iterator[requests.Session]:
+    """One connection pool for every case, as `schemathesis run` has, that sends each request to
+    where the target serves its operation."""
+    with _PathMappedSession(conformance_target.paths) as session:
+        yield session
+
+
+def _curl(case: Any, target: Target) -> str:
+    return target.paths.rewrite_text(case.as_curl_command(base_url=target.base_url))
 
 
 def _prepare(case: Any, target: Target, run: SuiteRun) -> None:
@@ -130,19 +153,32 @@ def _label(case: Any) -> str:
     return f"{case.operation.definition.raw.get('operationId', case.path)} ({case.method} {case.path})"
 
 
-def _note_write(case: Any, target: Target, status: int) -> None:
+def _note_write(case: Any, target: Target, response: Any) -> None:
+    operation_id = "putResult" if "/results/" in case.path else "updateClass"
+    sourced_id = unquote(str((case.path_parameters or {}).get("sourcedId", "")))
     if case.method.upper() == "PUT":
-        operation_id = "putResult" if "/results/" in case.path else "updateClass"
-        target.note_write(operation_id, unquote(str((case.path_parameters or {}).get("sourcedId", ""))), status)
+        target.note_write(operation_id, sourced_id, response.status_code)
+        body = case.body if isinstance(case.body, dict | list | str | int | float) else None
+        target.observe(operation_id, sourced_id, body, case.headers or {}, response.status_code, response.text)
 
 
-def _send_and_check(case: Any, target: Target) -> None:
-    response = case.call(base_url=target.base_url, session=_SESSION)
-    _note_write(case, target, response.status_code)
-    case.validate_response(response, transport_kwargs={"base_url": target.base_url, "session": _SESSION})
+def _skip_reason(case: Any, target: Target) -> str | None:
+    """Why this operation's cases cannot run here (absent, or results that cannot be stored), or None."""
+    operation_id = case.operation.definition.raw.get("operationId", "")
+    reason = target.absence(operation_id)
+    if reason is None and operation_id == "putResult" and target.creates_results is False and not target.result_ids:
+        reason = reference_check_reason(target)
+    return reason
 
 
-def _reducer(case: Any, target: Target) -> Reducer | None:
+def _send_and_check(case: Any, target: Target, session: requests.Session) -> Any:
+    response = case.call(base_url=target.base_url, session=session)
+    _note_write(case, target, response)
+    case.validate_response(response, transport_kwargs={"base_url": target.base_url, "session": session})
+    return response
+
+
+def _reducer(case: Any, target: Target, session: requests.Session) -> Reducer | None:
     """For a valid case with a JSON object body: find the smallest valid body failing the same way."""
     components = case.meta.components.values() if case.meta is not None else ()
     if any(info.mode == GenerationMode.NEGATIVE for info in components) or not isinstance(case.body, dict):
@@ -154,7 +190,7 @@ def _reducer(case: Any, target: Target) -> Reducer | None:
         def still_fails(candidate: Any) -> bool:
             case.body = candidate
             try:
-                _send_and_check(case, target)
+                _send_and_check(case, target, session)
             except FailureGroup as exc:
                 return any(
                     type(found) is type(failure) and getattr(found, "title", None) == getattr(failure, "title", None)
@@ -169,7 +205,7 @@ def _reducer(case: Any, target: Target) -> Reducer | None:
             if smallest == original:
                 return None
             case.body = smallest
-            return smallest, case.as_curl_command(base_url=target.base_url)
+            return smallest, _curl(case, target)
         finally:
             case.body = original
 
@@ -177,53 +213,79 @@ def _reducer(case: Any, target: Target) -> Reducer | None:
 
 
 @schema.parametrize()
-def test_schemathesis(case: Any, conformance_target: Target, suite_run: SuiteRun) -> None:
+def test_schemathesis(
+    case: Any, conformance_target: Target, suite_run: SuiteRun, http_session: requests.Session
+) -> None:
     target = conformance_target
+    reason = _skip_reason(case, target)
+    if reason is not None:
+        pytest.skip(reason)
     _prepare(case, target, suite_run)
+    answer: list[Any] = []
     try:
-        _send_and_check(case, target)
+        answer.append(case.call(base_url=target.base_url, session=http_session))
+        _note_write(case, target, answer[0])
+        case.validate_response(answer[0], transport_kwargs={"base_url": target.base_url, "session": http_session})
     except FailureGroup as exc:
         body = case.body if not isinstance(case.body, bytes) else repr(case.body)
-        attach(exc, _label(case), body, case.as_curl_command(base_url=target.base_url), _reducer(case, target))
+        status, text = (answer[0].status_code, answer[0].text) if answer else (None, None)
+        reducer = _reducer(case, target, http_session)
+        attach(exc, _label(case), body, _curl(case, target), reducer, status=status, response=text)
         raise
+
+
+def _stateful_operations(target: Target) -> list[str]:
+    """The operations this run can call in sequence (the stateful phase)."""
+    served = [name for name in ("putResult", "updateClass") if target.served(name)]
+    if target.creates_results is False and not target.result_ids:
+        served = [name for name in served if name != "putResult"]
+    return served
 
 
 class _Workflow(schema.as_state_machine()):  # type: ignore[misc]
     """Stateful phase: random sequences of both operations, each case pinned like the others.
-    The test makes a subclass per run that names the run (`run`)."""
+    The test makes a subclass per run that names the run and its session (`run`, `session`)."""
 
     run: SuiteRun
+    session: requests.Session
 
     def before_call(self, case: Any) -> None:
         target = self.run.target
         _prepare(case, target, self.run)
         # A stateful failure may depend on the steps before it: the reproduction shows them all.
         steps: list[str] = self.__dict__.setdefault("_steps", [])
-        steps.append(case.as_curl_command(base_url=target.base_url))
+        steps.append(_curl(case, target))
 
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-        return {"base_url": self.run.target.base_url, "session": _SESSION}
+        return {"base_url": self.run.target.base_url, "session": self.session}
 
     def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
         target = self.run.target
-        _note_write(case, target, response.status_code)
+        _note_write(case, target, response)
         try:
             super().validate_response(response, case, additional_checks=additional_checks, **kwargs)
         except FailureGroup as exc:
             body = case.body if not isinstance(case.body, bytes) else repr(case.body)
-            steps = self.__dict__.get("_steps") or [case.as_curl_command(base_url=target.base_url)]
+            steps = self.__dict__.get("_steps") or [_curl(case, target)]
             curl = (
                 "\n".join(f"{command}  # step {n} of {len(steps)}" for n, command in enumerate(steps, 1))
                 if len(steps) > 1
                 else steps[0]
             )
-            attach(exc, _label(case) + " [stateful]", body, curl)
+            attach(exc, _label(case) + " [stateful]", body, curl, status=response.status_code, response=response.text)
             raise
 
 
-def test_schemathesis_stateful(conformance_target: Target, suite_run: SuiteRun) -> None:
+def test_schemathesis_stateful(conformance_target: Target, suite_run: SuiteRun, http_session: requests.Session) -> None:
+    callable_here = _stateful_operations(conformance_target)
+    if len(callable_here) < 2:
+        pytest.skip(
+            "the stateful phase calls both operations in sequence; here only "
+            + (", ".join(callable_here) or "none")
+            + " can be called (see the preflight)"
+        )
     options = suite_run.options
-    workflow = type("Workflow", (_Workflow,), {"run": suite_run})
+    workflow = type("Workflow", (_Workflow,), {"run": suite_run, "session": http_session})
     run_state_machine_as_test(
         seed(options.seed)(workflow),
         settings=settings(

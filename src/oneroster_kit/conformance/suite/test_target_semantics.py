@@ -6,9 +6,11 @@ a minimal body before it is reported. Results are written only under the run's p
 only among those the run was given.
 
 Each test makes the check its name names (`test_result_echo` makes `result_echo`, a check of the
-registry that runs in the suite); the `checking` fixture hands it that check, the target and the
-run. The hypothesis budget and seed are the run's, applied when a test runs (`semantic`), not
-read from a global when this module is imported.
+registry that runs in the suite; a further test of one check names it with `part_of`); the
+`checking` fixture hands it that check, the target and the run. A check of an operation the
+preflight found absent is skipped with the reason (`operation_served` fails for it instead). The
+hypothesis budget and seed are the run's, applied when a test runs (`semantic`), not read from a
+global when this module is imported.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from oneroster_kit import contract
 from oneroster_kit.checks import CHECKS, Check
 from oneroster_kit.compare import echo_mismatches, json_equal
 from oneroster_kit.conformance.auth import ClientCredentials, TokenError
+from oneroster_kit.conformance.dialect import BARE_RESULT
 from oneroster_kit.conformance.expiry import NEEDS_CREDENTIALS, ExpiringToken
+from oneroster_kit.conformance.observations import success_shape
 from oneroster_kit.conformance.records import CheckFailed
 from oneroster_kit.conformance.references import reference_check_reason
 from oneroster_kit.conformance.session import SuiteRun
@@ -70,6 +74,8 @@ class Checking:
             f"{message} [{exchange.describe()}]",
             input=exchange.request_body,
             curl=curl,
+            status=exchange.status,
+            response=exchange.response_text,
         )
 
     def expect_success(self, exchange: LiveExchange, allowed: tuple[int, ...]) -> dict[str, Any]:
@@ -80,12 +86,14 @@ class Checking:
             raise self.fail(exchange, "the success response is not a JSON object")
         return document
 
-    def stored_result(self, exchange: LiveExchange) -> dict[str, Any]:
+    def stored_result(self, exchange: LiveExchange) -> tuple[dict[str, Any], list[str]]:
+        """The stored result an answer carries, and the dialect problem of reading it: a bare Result is
+        read through (so the check still tests the server's own behaviour) and reported as not wrapped."""
         document = self.expect_success(exchange, (200, 201))
-        result = document.get("result")
-        if not isinstance(result, dict):
+        shape, result = success_shape("putResult", document)
+        if result is None:
             raise self.fail(exchange, "the response has no `result` object")
-        return result
+        return result, [BARE_RESULT] if shape == "bare" else []
 
     def run_hypothesis(self, test: Callable[[], None]) -> None:
         """Run a @given test with the run's budget (examples per profile, time to shrink a failure) and
@@ -117,6 +125,18 @@ def suite_check(test: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a test as making the check its name names (`test_class_unknown_404`: `class_unknown_404`)."""
     marked: Callable[..., Any] = pytest.mark.conformance_check(_check_of(test).name)(test)
     return marked
+
+
+def part_of(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a further test of the check `name`, named for the part it tests (`test_result_created_on_put`
+    is part of `result_upsert`); refused like `suite_check` for a name that is no check of the suite."""
+    check = CHECKS.running_in("suite", name)
+
+    def decorate(test: Callable[..., Any]) -> Callable[..., Any]:
+        marked: Callable[..., Any] = pytest.mark.conformance_check(check.name)(test)
+        return marked
+
+    return decorate
 
 
 Body = Callable[..., None]
@@ -152,7 +172,19 @@ def checking(request: pytest.FixtureRequest, suite_run: SuiteRun, conformance_ta
 
 
 def fresh_result_id(target: Target, what: str) -> str:
-    return target.result_id(f"{what}-{next(_ids)}")
+    """A result id this check may write: a new one under the prefix or, on a target that does not create
+    results on PUT, a named result (--result-id); skipped when there is neither."""
+    rid = target.result_for(f"{what}-{next(_ids)}")
+    if rid is None:
+        pytest.skip(reference_check_reason(target) or "no result id this run may write")
+    return rid
+
+
+def skip_unless_served(target: Target, operation_id: str) -> None:
+    """Skip a check of an operation the preflight found absent or did not check (the reason says which)."""
+    reason = target.absence(operation_id)
+    if reason is not None:
+        pytest.skip(reason)
 
 
 def with_id(body: dict[str, Any], sourced_id: str) -> dict[str, Any]:
@@ -174,6 +206,33 @@ def imsx_problems(exchange: LiveExchange, status: int, minor: str) -> list[str]:
     return contract.imsx_problems(operation(exchange.operation_id), exchange.status, exchange.json, status, minor)
 
 
+# -- operations --------------------------------------------------------------------------------------
+
+
+@suite_check
+@pytest.mark.parametrize("operation_id", ["putResult", "updateClass"])
+def test_operation_served(checking: Checking, operation_id: str) -> None:
+    """Each operation answers at the spec's path (the preflight's finding, one verdict per operation)."""
+    checking.begin()
+    target = checking.target
+    state = target.operations.get(operation_id)
+    if state is None:
+        return  # no preflight (cannot happen: every run's target is preflighted): nothing to judge
+    if not state.checked:
+        pytest.skip(f"{state.label}: {state.reason}")
+    if not state.served and state.exchange is not None:
+        raise checking.fail(
+            state.exchange, f"{state.label}: {state.reason}" + (f"; {state.hint}" if state.hint else "")
+        )
+    moved = target.paths.overrides.get(operation_id)
+    if moved is not None:
+        raise CheckFailed(
+            checking.check.name,
+            operation_id,
+            f"{state.label} is served at {moved} (--path), not at the spec's {operation(operation_id).path}",
+        )
+
+
 # -- results ---------------------------------------------------------------------------------------
 
 
@@ -187,11 +246,12 @@ def test_result_echo(checking: Checking, body: dict[str, Any]) -> None:
     rid = fresh_result_id(target, "echo")
     body = with_id(body, rid)
     exchange = target.put("putResult", rid, body)
-    got = checking.stored_result(exchange)
+    got, problems = checking.stored_result(exchange)
     sent = {k: v for k, v in body["result"].items() if k not in SERVER_SET}
-    problems = echo_mismatches(operation("putResult").body_schema, sent, got, "result")
+    problems += echo_mismatches(operation("putResult").body_schema, sent, got, "result")
     if got.get("sourcedId") != rid:
         problems.insert(0, f"result.sourcedId: {got.get('sourcedId')!r} is not the path id {rid!r}")
+    problems = list(dict.fromkeys(problems))
     if problems:
         raise checking.fail(exchange, "; ".join(problems))
 
@@ -206,27 +266,58 @@ def test_result_upsert(checking: Checking, second: dict[str, Any]) -> None:
     rid = fresh_result_id(target, "upsert")
     created = target.put("putResult", rid, with_id(example_body("putResult"), rid))
     if created.status not in (200, 201):
-        raise checking.fail(created, f"creating a new result answered {created.status}, expected 201 (or 200)")
+        what = "creating a new result" if target.creates_results is not False else "updating a named result"
+        raise checking.fail(created, f"{what} answered {created.status}, expected 201 (or 200)")
     update = with_id(second, rid)
     exchange = target.put("putResult", rid, update)
-    updated = checking.stored_result(exchange)
+    updated, shape_problems = checking.stored_result(exchange)
     sent = {k: v for k, v in update["result"].items() if k not in SERVER_SET}
     problems = echo_mismatches(operation("putResult").body_schema, sent, updated, "result")
     if problems:
-        raise checking.fail(exchange, "the update of an existing result is not reflected: " + "; ".join(problems))
+        raise checking.fail(
+            exchange,
+            "; ".join(
+                [*shape_problems, "the update of an existing result is not reflected: " + problems[0], *problems[1:]]
+            ),
+        )
     again = target.put("putResult", rid, update)
-    repeated = checking.stored_result(again)
+    repeated, _ = checking.stored_result(again)
     strip = {"dateLastModified"}
     if not json_equal(
         {k: v for k, v in updated.items() if k not in strip}, {k: v for k, v in repeated.items() if k not in strip}
     ):
         raise checking.fail(again, f"repeating the same PUT changed the result: before {updated!r}")
+    if shape_problems:
+        raise checking.fail(again, "; ".join(shape_problems))
+
+
+@part_of("result_upsert")
+def test_result_created_on_put(checking: Checking) -> None:
+    """putResult creates a result it does not have (the preflight's PUT to a new id): said once here, and
+    the other result checks test updates on named results instead of failing on the same 404."""
+    checking.begin()
+    target = checking.target
+    skip_unless_served(target, "putResult")
+    state = target.operations.get("putResult")
+    if state is None or state.exchange is None or state.creates is not False:
+        return
+    raise checking.fail(
+        state.exchange,
+        f"the server refuses to create results on PUT: a PUT of the spec's example to a new id answered "
+        f"{state.exchange.status}, expected 201"
+        + (
+            "; updates were checked on the named results"
+            if target.result_ids
+            else "; name existing results with --result-id to check updates"
+        ),
+    )
 
 
 @suite_check
 def test_body_sourcedid_mismatch(checking: Checking) -> None:
     checking.begin()
     target = checking.target
+    skip_unless_served(target, "putResult")
     rid = fresh_result_id(target, "mismatch")
     body = example_body("putResult")
     body = {**body, "result": {**body["result"], "sourcedId": rid + "-other"}}
@@ -261,6 +352,7 @@ def test_class_merge(checking: Checking, first: dict[str, Any], second: dict[str
     """Fields sent come back equal; fields not sent keep the values they had."""
     checking.begin()
     target = checking.target
+    skip_unless_served(target, "updateClass")
     class_id = target.class_ids[pick % len(target.class_ids)]
     first, second = target.class_update(class_id, first), target.class_update(class_id, second)
     exchange = target.put("updateClass", class_id, first)
@@ -287,6 +379,7 @@ def test_class_merge(checking: Checking, first: dict[str, Any], second: dict[str
 def test_class_unknown_404(checking: Checking) -> None:
     checking.begin()
     target = checking.target
+    skip_unless_served(target, "updateClass")
     missing = target.result_id(f"no-such-class-{next(_ids)}")
     if not target.may_put_class(missing):
         pytest.skip(
@@ -306,7 +399,8 @@ def test_class_unknown_404(checking: Checking) -> None:
 _BOGUS = "2001-02-03T04:05:06Z"
 
 
-def _stamp(checking: Checking, exchange: LiveExchange, document: dict[str, Any]) -> Any:
+def _stamp(checking: Checking, exchange: LiveExchange, document: dict[str, Any]) -> tuple[Any, Any]:
+    """The answer's dateLastModified as an instant, and as the server wrote it."""
     value = document.get("dateLastModified")
     instant = parse_instant(value)
     if instant is None:
@@ -315,7 +409,7 @@ def _stamp(checking: Checking, exchange: LiveExchange, document: dict[str, Any])
         raise checking.fail(
             exchange, f"dateLastModified is the value the client sent ({_BOGUS}), not set by the server"
         )
-    return instant
+    return instant, value
 
 
 @suite_check
@@ -323,6 +417,7 @@ def _stamp(checking: Checking, exchange: LiveExchange, document: dict[str, Any])
 def test_date_last_modified(checking: Checking, operation_id: str) -> None:
     checking.begin()
     target = checking.target
+    skip_unless_served(target, operation_id)
     if operation_id == "putResult":
         skip_if_references_are_checked(target)
         sourced_id = fresh_result_id(target, "dlm")
@@ -335,19 +430,17 @@ def test_date_last_modified(checking: Checking, operation_id: str) -> None:
         sourced_id = target.class_ids[0]
         body = {"class": {"dateLastModified": _BOGUS}}  # unknown member: ignored by the contract
     previous = None
+    previous_text = None
     for _ in range(3):
         exchange = target.put(operation_id, sourced_id, body)
         document = checking.expect_success(exchange, (200, 201))
-        stamped = document.get("result") if operation_id == "putResult" else document
+        stamped = success_shape(operation_id, document)[1]
         if not isinstance(stamped, dict):
             raise checking.fail(exchange, "no object in the response")
-        instant = _stamp(checking, exchange, stamped)
+        instant, text = _stamp(checking, exchange, stamped)
         if previous is not None and not instant > previous:
-            raise checking.fail(
-                exchange,
-                f"dateLastModified did not advance: {previous.isoformat()} then {instant.isoformat()}",
-            )
-        previous = instant
+            raise checking.fail(exchange, f"dateLastModified did not advance: {previous_text} then {text}")
+        previous, previous_text = instant, text
         time.sleep(0.01)  # writes in the same millisecond are not required to differ
 
 
@@ -355,9 +448,10 @@ def test_date_last_modified(checking: Checking, operation_id: str) -> None:
 
 
 def _auth_probe(target: Target, operation_id: str) -> tuple[str, dict[str, Any]]:
-    """A harmless valid request: a result under the prefix, or an empty class update."""
+    """A harmless valid request: a result under the prefix (or a named one), or an empty class update."""
+    skip_unless_served(target, operation_id)
     if operation_id == "putResult":
-        rid = fresh_result_id(target, "auth")
+        rid = target.result_for(f"auth-{next(_ids)}") or target.result_id(f"auth-{next(_ids)}")
         base = example_body("putResult")
         return rid, {**base, "result": {**base["result"], "sourcedId": rid}}
     return target.class_ids[0], {"class": {}}
@@ -416,12 +510,12 @@ def test_auth_expired_token(checking: Checking, expiring_token: ExpiringToken) -
         raise checking.fail(expiring_token.fresh, "a freshly issued short-lived token was refused")
     expiring_token.wait_until_expired()
     headers = {"Authorization": f"Bearer {expiring_token.token}"}
-    for operation_id in OPERATIONS:
+    for operation_id in [name for name in OPERATIONS if target.served(name)]:
         sourced_id, body = _auth_probe(target, operation_id)
         exchange = target.put(operation_id, sourced_id, body, headers=headers)
         problems = imsx_problems(exchange, 401, "unauthorisedrequest")
         if problems:
-            raise checking.fail(exchange, "a token that expired is accepted: " + "; ".join(problems))
+            raise checking.fail(exchange, "a token that expired: " + "; ".join(problems))
 
 
 @suite_check
@@ -429,6 +523,7 @@ def test_auth_expired_token(checking: Checking, expiring_token: ExpiringToken) -
 def test_auth_scope(checking: Checking, operation_id: str) -> None:
     checking.begin()
     target = checking.target
+    skip_unless_served(target, operation_id)
     issuer = _issuer(target)
     needed = set(operation(operation_id).scopes)
     others = sorted({s for op in OPERATIONS for s in operation(op).scopes} - needed)
